@@ -1,0 +1,32 @@
+# Two commands for a fresh machine:  `make demo` (install, index the sample archive, answer a question)
+# and `make test` (install, run the test suite). Both create .venv/ on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TORCH_VERSION ?= 2.13.0
+# PyPI's Linux torch wheels bundle CUDA (several GB). For a CPU-only install set
+# TORCH_INDEX=https://download.pytorch.org/whl/cpu ; left empty, pip's own configuration decides.
+TORCH_INDEX ?=
+QUESTION ?= What did Alibaba's CEO say about hiring?
+
+.PHONY: install demo test bench clean
+
+install: $(VENV)/.installed
+
+# torch is installed first, pinned, so sentence-transformers finds it satisfied and never pulls another build.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: install
+	$(BIN)/archivist index
+	$(BIN)/archivist ask "$(QUESTION)"
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

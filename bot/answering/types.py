@@ -1,0 +1,57 @@
+"""The Answer a question gets, its numbered Citations, and the Answerer seam that produces it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from embeddings.models import Article, Hit
+
+NOT_FOUND_TEXT = "I couldn't find that in the archive."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Source [n] of an answer: a retrieved passage and the span of it that is quoted."""
+
+    n: int
+    hit: Hit
+    quote_start: int  # offsets into hit.article.body
+    quote_end: int
+
+    @property
+    def article(self) -> Article:
+        return self.hit.article
+
+    @property
+    def quote(self) -> str:
+        return self.hit.article.body[self.quote_start:self.quote_end]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to a question: text with [n] markers, or an abstention with the closest articles."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    closest: list[Hit] = field(default_factory=list)
+    articles_searched: int = 0
+
+    @property
+    def sources(self) -> list[Hit]:
+        """Every hit shown to the reader, cited or closest, in display order."""
+        return [c.hit for c in self.citations] if not self.abstained else list(self.closest)
+
+
+class Answerer(Protocol):
+    """Turns a question and its retrieved hits into an Answer.
+
+    Contract: every [n] in the text refers to a Citation built from one of the given hits;
+    every citation is referred to; no article is cited twice; when the hits do not answer the
+    question the Answer abstains (text NOT_FOUND_TEXT) and lists the closest articles instead.
+    """
+
+    def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...

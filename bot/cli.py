@@ -1,0 +1,159 @@
+"""The `archivist` command line: index, ask, search, article, stats."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import terminal
+from bot.errors import ArchivistError
+from bot.payloads import answer_payload, article_payload, hit_payload, stats_payload
+from bot.service import ArchivistService
+from bot.settings import Settings
+from embeddings.dates import parse_date
+from embeddings.errors import EmbeddingsError
+from embeddings.indexer import ReindexProgress
+from embeddings.models import SearchFilters
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 error, 2 usage)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+        return int(args.handler(args, ArchivistService(settings)) or 0)
+    except (ArchivistError, EmbeddingsError) as exc:
+        print(f"archivist: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("archivist: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archivist", description="Answer questions about a news archive, with citations.",
+        epilog="Settings come from ARCHIVIST_* environment variables or a .env file; see the README.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    index = commands.add_parser("index", help="index (or reindex) the archive; only changed articles are re-embedded")
+    index.add_argument("path", nargs="?", type=Path, help="archive directory or file (default: ARCHIVIST_ARCHIVE_DIR)")
+    index.add_argument("--rebuild", action="store_true", help="re-embed everything (needed after changing the model)")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.add_argument("--json", action="store_true", help="print the report as JSON")
+    index.set_defaults(handler=_index)
+
+    ask = commands.add_parser("ask", help="answer a question from the archive, with citations")
+    ask.add_argument("question", help="the question, in quotes")
+    _add_filters(ask)
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(handler=_ask)
+
+    search = commands.add_parser("search", help="ranked articles for a query, with their best passage")
+    search.add_argument("query")
+    _add_filters(search)
+    search.add_argument("--limit", type=int, default=10, help="how many articles (default 10)")
+    search.add_argument("--json", action="store_true", help="print the results as JSON")
+    search.set_defaults(handler=_search)
+
+    article = commands.add_parser("article", help="show one article by id")
+    article.add_argument("id", help="the article id (shown by `archivist search`)")
+    article.add_argument("--json", action="store_true", help="print the article as JSON")
+    article.set_defaults(handler=_article)
+
+    stats = commands.add_parser("stats", help="what the index holds")
+    stats.add_argument("--json", action="store_true", help="print the stats as JSON")
+    stats.set_defaults(handler=_stats)
+    return parser
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", type=_date_arg, metavar="DATE", help="only articles on or after DATE")
+    parser.add_argument("--to", dest="date_to", type=_date_arg, metavar="DATE", help="only articles on or before DATE")
+    parser.add_argument("--tag", action="append", default=[], help="only articles with this tag (repeatable)")
+
+
+def _date_arg(text: str) -> dt.date:
+    date = parse_date(text)
+    if date is None:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)")
+    return date
+
+
+def _filters(args: argparse.Namespace) -> SearchFilters:
+    return SearchFilters(date_from=args.date_from, date_to=args.date_to, tags=tuple(args.tag))
+
+
+def _print_json(payload: object) -> None:
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def _index(args: argparse.Namespace, service: ArchivistService) -> int:
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="B", unit_scale=True, desc="indexing", file=sys.stderr,
+               disable=True if args.quiet else None, dynamic_ncols=True)
+
+    def progress(event: ReindexProgress) -> None:
+        bar.total = event.bytes_total
+        bar.n = event.bytes_done
+        bar.set_postfix(articles=event.articles_seen, embedded=event.chunks_embedded, refresh=False)
+        bar.refresh()
+
+    try:
+        report = service.reindex(args.path, rebuild=args.rebuild, on_progress=progress)
+    finally:
+        bar.close()
+    if args.json:
+        _print_json(json.loads(report.to_json()))
+    else:
+        print(terminal.render_report(report))
+    return 0
+
+
+def _ask(args: argparse.Namespace, service: ArchivistService) -> int:
+    answer = service.ask(args.question, _filters(args))
+    if args.json:
+        _print_json(answer_payload(answer))
+    else:
+        print(terminal.render_answer(answer))
+    return 0
+
+
+def _search(args: argparse.Namespace, service: ArchivistService) -> int:
+    hits = service.search(args.query, _filters(args), limit=max(1, args.limit))
+    if args.json:
+        _print_json([hit_payload(h) for h in hits])
+    else:
+        print(terminal.render_hits(hits))
+    return 0
+
+
+def _article(args: argparse.Namespace, service: ArchivistService) -> int:
+    article = service.article(args.id)
+    if args.json:
+        _print_json(article_payload(article))
+    else:
+        print(terminal.render_article(article))
+    return 0
+
+
+def _stats(args: argparse.Namespace, service: ArchivistService) -> int:
+    stats = service.stats()
+    if args.json:
+        _print_json(stats_payload(stats))
+    else:
+        print(terminal.render_stats(stats))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Plain-dict (JSON) forms of answers, hits, articles and stats, for --json output and logs."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from bot.answering import Answer
+from bot.service import IndexStats
+from embeddings.models import Article, Hit
+
+
+def iso(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+def answer_payload(answer: Answer) -> dict:
+    """{"answer", "abstained", "sources": [{"n", "article_id", "title", "date", "url", "passage"}], ...}."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "sources": [
+            {"n": c.n, "article_id": c.article.id, "title": c.article.title, "date": iso(c.article.date),
+             "url": c.article.url, "passage": c.quote}
+            for c in answer.citations
+        ],
+        "closest": [hit_payload(h) for h in answer.closest],
+        "articles_searched": answer.articles_searched,
+    }
+
+
+def hit_payload(hit: Hit) -> dict:
+    return {
+        "article_id": hit.article.id, "title": hit.article.title, "date": iso(hit.article.date),
+        "url": hit.article.url, "tags": list(hit.article.tags), "passage": hit.chunk.text,
+        "score": round(hit.score, 6), "cosine": round(hit.dense_score, 4) if hit.dense_score is not None else None,
+        "why": hit.why,
+    }
+
+
+def article_payload(article: Article) -> dict:
+    return {
+        "id": article.id, "title": article.title, "date": iso(article.date), "url": article.url,
+        "tags": list(article.tags), "author": article.author, "source_path": article.source_path,
+        "body": article.body,
+    }
+
+
+def stats_payload(stats: IndexStats) -> dict:
+    return dataclasses.asdict(stats)

@@ -1,0 +1,144 @@
+"""ArchivistService: the one object the CLI and the Discord cogs call (ask, search, article, reindex, stats)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering import Answer, Answerer
+from bot.errors import InvalidQuestionError, NotFoundError
+from bot.settings import Settings
+from embeddings.encoders import Encoder, load_encoder
+from embeddings.indexer import LAST_REPORT_KEY, ProgressCallback, ReindexReport, reindex
+from embeddings.models import Article, Hit, SearchFilters
+from embeddings.retrieval import RetrievalConfig, RetrievalResult, Retriever
+from embeddings.store import Store, open_store
+
+AnswererFactory = Callable[[Encoder], Answerer]
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What the index holds, for `archivist stats` and /admin stats."""
+
+    articles: int
+    chunks: int
+    model: str | None
+    location: str
+    last_reindex: str | None
+    last_report: dict | None
+
+
+def _default_answerer(encoder: Encoder) -> Answerer:
+    from bot.answering.extractive import ExtractiveAnswerer
+
+    return ExtractiveAnswerer(encoder)
+
+
+class ArchivistService:
+    """Answers questions from the archive; loads the model and opens the index on first use."""
+
+    def __init__(self, settings: Settings, *, encoder: Encoder | None = None, store: Store | None = None,
+                 answerer_factory: AnswererFactory = _default_answerer,
+                 retrieval: RetrievalConfig = RetrievalConfig()) -> None:
+        self.settings = settings
+        self._encoder = encoder
+        self._store = store
+        self._answerer_factory = answerer_factory
+        self._answerer: Answerer | None = None
+        self._retrieval = retrieval
+        self._lock = threading.Lock()
+
+    # -- components, created on first use (the model takes seconds to load) --------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = load_encoder(self.settings.model, threads=self.settings.torch_threads or None)
+            return self._encoder
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings.data_dir)
+            return self._store
+
+    @property
+    def answerer(self) -> Answerer:
+        encoder = self.encoder
+        with self._lock:
+            if self._answerer is None:
+                self._answerer = self._answerer_factory(encoder)
+            return self._answerer
+
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.encoder, self._retrieval)
+
+    # -- the operations ------------------------------------------------------------------------
+
+    def ask(self, question: str, filters: SearchFilters = SearchFilters()) -> Answer:
+        """Answer a question from the archive, with citations, or say the archive does not hold it."""
+        question = self._validated(question)
+        result = self.retriever().search(question, filters, limit=10)
+        answer = self.answerer.answer(question, result.hits)
+        return dataclasses.replace(answer, articles_searched=result.articles_searched)
+
+    def retrieve(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10,
+                 mode: str = "hybrid") -> RetrievalResult:
+        """The ranked passages for a query (what `ask` answers from)."""
+        return self.retriever().search(self._validated(query), filters, limit=limit, mode=mode)
+
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[Hit]:
+        """Ranked articles for a query, one hit (its best passage) per article."""
+        result = self.retrieve(query, filters, limit=limit * 2)
+        best: dict[str, Hit] = {}
+        for hit in result.hits:
+            best.setdefault(hit.article.id, hit)
+        return list(best.values())[:limit]
+
+    def article(self, article_id: str) -> Article:
+        """One article by its id; NotFoundError names close titles when there is no such id."""
+        article = self.store.get_article(article_id.strip())
+        if article is not None:
+            return article
+        similar = self.store.list_articles(SearchFilters(), title_contains=article_id.strip(), limit=5)
+        if len(similar) == 1:
+            return similar[0]
+        hint = "; did you mean " + ", ".join(f"{a.id} ({a.title})" for a in similar) if similar else ""
+        raise NotFoundError(f"no article with id {article_id!r}{hint}; `archivist search` finds ids")
+
+    def reindex(self, archive_dir: Path | None = None, *, rebuild: bool = False,
+                on_progress: ProgressCallback | None = None) -> ReindexReport:
+        """Bring the index in line with the archive directory (the configured one by default)."""
+        root = Path(archive_dir) if archive_dir is not None else self.settings.archive_dir
+        return reindex(root, self.store, self.encoder, rebuild=rebuild, on_progress=on_progress,
+                       exclude=[self.settings.data_dir])
+
+    def stats(self) -> IndexStats:
+        """Counts and provenance of the index (does not load the model)."""
+        info = self.store.info()
+        report = self.store.get_meta(LAST_REPORT_KEY)
+        return IndexStats(
+            articles=info.articles if info else 0,
+            chunks=info.chunks if info else 0,
+            model=info.model if info else None,
+            location=self.store.location,
+            last_reindex=info.last_reindex.isoformat() if info and info.last_reindex else None,
+            last_report=json.loads(report) if report else None,
+        )
+
+    def _validated(self, question: str) -> str:
+        text = " ".join((question or "").split())
+        if not text:
+            raise InvalidQuestionError("the question is empty; ask something about the archive")
+        if len(text) > self.settings.max_question_chars:
+            raise InvalidQuestionError(
+                f"the question is {len(text)} characters long; keep it under {self.settings.max_question_chars}"
+            )
+        return text

@@ -1,0 +1,88 @@
+"""Plain-text rendering of answers, search results, articles and stats for the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+from bot.answering import Answer
+from bot.service import IndexStats
+from embeddings.indexer import ReindexReport
+from embeddings.models import Article, Hit
+
+_WIDTH = 100
+
+
+def human_date(date: dt.date | None) -> str:
+    """"14 May 2015", or "undated"."""
+    return f"{date.day} {date:%B %Y}" if date else "undated"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def source_line(article: Article) -> str:
+    """Headline · date · link (when known)."""
+    parts = [article.title, human_date(article.date)]
+    if article.url:
+        parts.append(article.url)
+    return " · ".join(parts)
+
+
+def render_answer(answer: Answer) -> str:
+    lines = [textwrap.fill(answer.text, _WIDTH), ""]
+    if answer.abstained:
+        if answer.closest:
+            lines.append("Closest articles:")
+            lines.extend(f"  - {source_line(hit.article)}" for hit in answer.closest)
+        return "\n".join(lines).rstrip()
+    lines.append("Sources:")
+    for citation in answer.citations:
+        lines.append(f"  [{citation.n}] {source_line(citation.article)}")
+        quote = textwrap.fill(f"“{citation.quote}”", _WIDTH, initial_indent="      ", subsequent_indent="      ")
+        lines.append(quote)
+    lines.append("")
+    lines.append(f"(searched {plural(answer.articles_searched, 'article')})")
+    return "\n".join(lines).rstrip()
+
+
+def render_hits(hits: list[Hit]) -> str:
+    if not hits:
+        return "No matching articles."
+    lines = []
+    for rank, hit in enumerate(hits, start=1):
+        lines.append(f"{rank:>2}. {source_line(hit.article)}  [{hit.article.id}]")
+        lines.append(textwrap.shorten(hit.chunk.text, 300, placeholder=" …").join(("      ", "")))
+    return "\n".join(lines)
+
+
+def render_article(article: Article) -> str:
+    head = [article.title, human_date(article.date)]
+    if article.url:
+        head.append(article.url)
+    if article.tags:
+        head.append("Tags: " + ", ".join(article.tags))
+    head.append(f"id: {article.id}   file: {article.source_path}")
+    paragraphs = [textwrap.fill(p, _WIDTH) for p in article.body.split("\n\n")]
+    return "\n".join(head) + "\n\n" + "\n\n".join(paragraphs)
+
+
+def render_stats(stats: IndexStats) -> str:
+    lines = [
+        f"index:        {stats.location}",
+        f"model:        {stats.model or '(no index yet: run `archivist index`)'}",
+        f"articles:     {stats.articles:,}",
+        f"chunks:       {stats.chunks:,}",
+        f"last reindex: {stats.last_reindex or 'never'}",
+    ]
+    return "\n".join(lines)
+
+
+def render_report(report: ReindexReport) -> str:
+    lines = [f"Indexed {report.files} file(s) in {report.seconds:.1f} s: {report.summary()}; "
+             f"{report.chunks_embedded} chunk(s) embedded, {report.chunks_reused} reused."]
+    if report.failed:
+        lines.append("Skipped:")
+        lines.extend(f"  {failure}" for failure in report.failed)
+    return "\n".join(lines)

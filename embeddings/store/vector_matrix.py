@@ -1,0 +1,50 @@
+"""Exact cosine search over unit vectors held in one numpy matrix, with date filtering by mask."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+NO_DATE = -1
+
+
+class VectorMatrix:
+    """Rows of unit float32 vectors, each with the row id of its chunk and its article's date."""
+
+    def __init__(self, row_ids: np.ndarray, vectors: np.ndarray, date_ordinals: np.ndarray) -> None:
+        if vectors.ndim != 2 or len(row_ids) != len(vectors) or len(date_ordinals) != len(vectors):
+            raise ValueError("row_ids, vectors and date_ordinals must have one entry per row")
+        self.row_ids = np.ascontiguousarray(row_ids, dtype=np.int64)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.date_ordinals = np.ascontiguousarray(date_ordinals, dtype=np.int32)
+
+    def __len__(self) -> int:
+        return len(self.row_ids)
+
+    def date_mask(self, date_from: dt.date | None, date_to: dt.date | None) -> np.ndarray | None:
+        """Rows whose article date lies in the range (undated articles never match a range)."""
+        if date_from is None and date_to is None:
+            return None
+        mask = self.date_ordinals != NO_DATE
+        if date_from is not None:
+            mask &= self.date_ordinals >= date_from.toordinal()
+        if date_to is not None:
+            mask &= self.date_ordinals <= date_to.toordinal()
+        return mask
+
+    def row_mask(self, allowed_row_ids: np.ndarray) -> np.ndarray:
+        """Rows whose id is among allowed_row_ids."""
+        return np.isin(self.row_ids, allowed_row_ids, assume_unique=False)
+
+    def search(self, query: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(row id, cosine) of the k best rows, best first, among rows the mask allows."""
+        if len(self) == 0 or k <= 0:
+            return []
+        scores = self.vectors @ np.asarray(query, dtype=np.float32)
+        if mask is not None:
+            scores = np.where(mask, scores, -np.inf)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(self.row_ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]

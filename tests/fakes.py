@@ -1,0 +1,42 @@
+"""A small deterministic Encoder for fast tests (the real model is exercised in other tests)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+
+
+class HashingEncoder:
+    """Bag-of-words vectors by feature hashing: texts sharing words get similar vectors."""
+
+    def __init__(self, dimension: int = 256, max_tokens: int = 254, model_name: str = "test/hashing") -> None:
+        self.dimension = dimension
+        self.max_tokens = max_tokens
+        self.model_name = model_name
+        self.encoded: list[str] = []  # every document text encoded, for re-embedding assertions
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(_WORD.findall(t)) for t in texts]
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded.extend(texts)
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for word in _WORD.findall(text.lower()):
+            digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
+            vector[int.from_bytes(digest, "little") % self.dimension] += 1.0
+        norm = np.linalg.norm(vector)
+        if norm == 0:
+            vector[0] = 1.0
+            return vector
+        return vector / norm

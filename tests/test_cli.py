@@ -1,0 +1,90 @@
+"""The `archivist` command line, run as a user runs it: a real process, the real model, the sample archive."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(args: list[str], env_dirs: tuple[Path, Path], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    archive, data = env_dirs
+    env = {**os.environ, "ARCHIVIST_ARCHIVE_DIR": str(archive), "ARCHIVIST_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> tuple[Path, Path]:
+    """The sample archive, indexed once by `archivist index` for every test here."""
+    root = tmp_path_factory.mktemp("cli")
+    archive = root / "articles"
+    archive.mkdir()
+    from tests.conftest import SAMPLE_ARCHIVE
+
+    for path in SAMPLE_ARCHIVE.iterdir():
+        (archive / path.name).write_bytes(path.read_bytes())
+    (archive / "broken.jsonl").write_text('{"id": "x", "title": "No body"}\nnot json\n')
+    dirs = (archive, root / "data")
+    result = run(["index", "--quiet"], dirs)
+    assert result.returncode == 0, result.stderr
+    assert "1 added" in result.stdout and "2 failed" in result.stdout
+    assert "broken.jsonl:1: the record has no body" in result.stdout
+    assert "broken.jsonl:2: not valid JSON" in result.stdout
+    return dirs
+
+
+def test_ask_answers_the_sample_question_with_its_citation(indexed):
+    result = run(["ask", "What did Alibaba's CEO say about hiring?", "--json"], indexed)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["abstained"] is False
+    assert "prioritise international hiring" in answer["answer"]
+    [source] = answer["sources"]
+    assert source["n"] == 1 and "[1]" in answer["answer"]
+    assert (source["title"], source["date"]) == ("Alibaba to push global expansion, says new CEO", "2015-05-14")
+    assert "hiring" in source["passage"]
+
+
+def test_ask_renders_text_with_sources(indexed):
+    result = run(["ask", "What did Alibaba's CEO say about hiring?"], indexed)
+    assert result.returncode == 0
+    assert "Sources:" in result.stdout
+    assert "[1] Alibaba to push global expansion, says new CEO · 14 May 2015" in result.stdout
+
+
+def test_search_article_and_stats(indexed):
+    search = json.loads(run(["search", "Alimama advertising", "--json"], indexed).stdout)
+    assert search[0]["article_id"] == "alibaba-global-expansion.txt"
+    article = run(["article", "alibaba-global-expansion.txt"], indexed)
+    assert article.returncode == 0 and "Tags: Alibaba, Asia, China, employment, news" in article.stdout
+    stats = json.loads(run(["stats", "--json"], indexed).stdout)
+    assert (stats["articles"], stats["model"]) == (1, "sentence-transformers/all-MiniLM-L6-v2")
+    assert stats["chunks"] >= 2
+
+
+def test_errors_are_one_line_with_status_1(indexed, tmp_path):
+    missing = run(["article", "no-such-article"], indexed)
+    assert missing.returncode == 1
+    assert missing.stderr.strip().count("\n") == 0 and "no article with id" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    empty_index = run(["ask", "anything?"], (indexed[0], tmp_path / "fresh"))
+    assert empty_index.returncode == 1
+    assert "build it first with `archivist index`" in empty_index.stderr
+
+
+def test_usage_errors_exit_2():
+    result = subprocess.run([sys.executable, "-m", "bot", "ask"], capture_output=True, text=True)
+    assert result.returncode == 2 and "usage:" in result.stderr
+    bad_date = subprocess.run([sys.executable, "-m", "bot", "search", "x", "--from", "someday"], capture_output=True, text=True)
+    assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
+
+
+def test_help_on_every_command():
+    for command in ("index", "ask", "search", "article", "stats"):
+        result = subprocess.run([sys.executable, "-m", "bot", command, "--help"], capture_output=True, text=True)
+        assert result.returncode == 0 and "usage: archivist " + command in result.stdout

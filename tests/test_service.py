@@ -1,0 +1,74 @@
+"""The service over the sample archive with the real model: answers, abstention, filters, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.errors import InvalidQuestionError, NotFoundError
+from bot.service import ArchivistService
+from bot.settings import Settings
+from embeddings.errors import ModelMismatchError
+from embeddings.models import SearchFilters
+from tests.fakes import HashingEncoder
+
+HIRING = "What did Alibaba's CEO say about hiring?"
+
+
+@pytest.fixture
+def service(sample_archive, tmp_path, real_encoder) -> ArchivistService:
+    made = ArchivistService(Settings(archive_dir=sample_archive, data_dir=tmp_path / "data"), encoder=real_encoder)
+    made.reindex()
+    return made
+
+
+def test_sample_question_quotes_the_hiring_passage(service):
+    answer = service.ask(HIRING)
+    assert not answer.abstained
+    assert "Zhang also explained that the company would prioritise international hiring. [1]" in answer.text
+    [citation] = answer.citations
+    assert citation.article.title == "Alibaba to push global expansion, says new CEO"
+    assert citation.article.date == dt.date(2015, 5, 14)
+    assert "prioritise international hiring" in citation.quote
+    assert answer.articles_searched == 1
+
+
+def test_unrelated_question_abstains_and_shows_closest(service):
+    answer = service.ask("What is the best recipe for sourdough bread?")
+    assert answer.abstained and answer.citations == []
+    assert answer.text == "I couldn't find that in the archive."
+    assert [h.article.title for h in answer.closest] == ["Alibaba to push global expansion, says new CEO"]
+
+
+def test_date_filter_excludes_the_article(service):
+    answer = service.ask(HIRING, SearchFilters(date_from=dt.date(2016, 1, 1)))
+    assert answer.abstained and answer.closest == [] and answer.articles_searched == 0
+    assert service.search("Alibaba", SearchFilters(tags=("employment",)))[0].article.id == "alibaba-global-expansion.txt"
+    assert service.search("Alibaba", SearchFilters(tags=("sports",))) == []
+
+
+def test_invalid_questions(service):
+    with pytest.raises(InvalidQuestionError, match="empty"):
+        service.ask("   ")
+    with pytest.raises(InvalidQuestionError, match="keep it under 500"):
+        service.ask("why " * 200)
+
+
+def test_article_lookup_by_id_and_title_fragment(service):
+    assert service.article("alibaba-global-expansion.txt").date == dt.date(2015, 5, 14)
+    assert service.article("push global expansion").id == "alibaba-global-expansion.txt"
+    with pytest.raises(NotFoundError, match="archivist search"):
+        service.article("nothing like this")
+
+
+def test_question_with_another_model_is_refused(service, sample_archive, tmp_path):
+    other = ArchivistService(Settings(archive_dir=sample_archive, data_dir=tmp_path / "data"), encoder=HashingEncoder())
+    with pytest.raises(ModelMismatchError, match="archivist index --rebuild"):
+        other.ask(HIRING)
+
+
+def test_stats(service):
+    stats = service.stats()
+    assert (stats.articles, stats.model) == (1, "sentence-transformers/all-MiniLM-L6-v2")
+    assert stats.last_report["added"] == ["alibaba-global-expansion.txt"]
