@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--json", action="store_true", help="print the stats as JSON")
     stats.set_defaults(handler=_stats)
+
+    evaluate = commands.add_parser("eval", help="score answer quality on a questions file against the current index")
+    evaluate.add_argument("questions", type=Path, help="JSON Lines of {id, question, article_ids, evidence, kind}")
+    evaluate.add_argument("--json", dest="json_path", type=Path, metavar="PATH",
+                          help="also write the summary and per-question results to PATH ('-' for stdout)")
+    evaluate.set_defaults(handler=_evaluate)
     return parser
 
 
@@ -152,6 +158,24 @@ def _stats(args: argparse.Namespace, service: ArchivistService) -> int:
         _print_json(stats_payload(stats))
     else:
         print(terminal.render_stats(stats))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace, service: ArchivistService) -> int:
+    from tqdm import tqdm
+
+    from bot import evaluation
+
+    questions = evaluation.load_questions(args.questions)
+    with tqdm(total=len(questions), desc="evaluating", unit="q", file=sys.stderr, disable=None) as bar:
+        results = evaluation.run_questions(service, questions, on_progress=lambda done: bar.update(done - bar.n))
+    report = evaluation.report_json(results)
+    if args.json_path and str(args.json_path) == "-":
+        _print_json(report)
+        return 0
+    print(terminal.render_evaluation(report["summary"]))
+    if args.json_path:
+        args.json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 

@@ -87,7 +87,7 @@ class ArchivistService:
         question = self._validated(question)
         result = self.retriever().search(question, filters, limit=10)
         answer = self.answerer.answer(question, result.hits)
-        return dataclasses.replace(answer, articles_searched=result.articles_searched)
+        return dataclasses.replace(answer, articles_searched=result.articles_searched, retrieved=result.hits)
 
     def retrieve(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10,
                  mode: str = "hybrid") -> RetrievalResult:

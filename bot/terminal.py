@@ -86,3 +86,28 @@ def render_report(report: ReindexReport) -> str:
         lines.append("Skipped:")
         lines.extend(f"  {failure}" for failure in report.failed)
     return "\n".join(lines)
+
+
+def render_evaluation(summary: dict) -> str:
+    """The evaluation summary as a table: overall, per kind, and the retrieval baselines."""
+    header = (f"{'':<14}{'n':>4}{'hit@1':>8}{'R@5':>7}{'R@10':>7}{'MRR':>7}{'cover':>7}"
+              f"{'words':>7}{'abst-ok':>9}{'abst-bad':>9}")
+    rows = [header, _eval_row("all", summary)]
+    rows += [_eval_row(kind, figures) for kind, figures in summary["by_kind"].items()]
+    for mode, metrics in summary.get("baselines", {}).items():
+        rows.append(_eval_row(f"[{'bm25' if mode == 'text' else mode} only]", {"retrieval": metrics}))
+    latency = summary["latency_ms"]
+    rows.append(f"ask latency: p50 {latency['p50']:.0f} ms, p95 {latency['p95']:.0f} ms")
+    return "\n".join(rows)
+
+
+def _eval_row(label: str, figures: dict) -> str:
+    retrieval = figures.get("retrieval", {})
+
+    def cell(value: float | None, width: int) -> str:
+        return f"{value:>{width}.2f}" if value is not None else f"{'-':>{width}}"
+
+    return (f"{label:<14}{figures.get('questions', ''):>4}{cell(retrieval.get('hit@1'), 8)}"
+            f"{cell(retrieval.get('recall@5'), 7)}{cell(retrieval.get('recall@10'), 7)}{cell(retrieval.get('mrr'), 7)}"
+            f"{cell(figures.get('evidence_coverage'), 7)}{figures.get('median_answer_words', '-'):>7}"
+            f"{cell(figures.get('abstained_when_unanswerable'), 9)}{cell(figures.get('wrongly_abstained'), 9)}")

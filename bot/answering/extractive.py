@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
+from bot.answering.candidates import Candidate, SourceArticle, gather, measure
+from bot.answering.quotes import speaker_query
 from bot.answering.types import NOT_FOUND_TEXT, Answer, Citation
 from embeddings.encoders import Encoder
 from embeddings.models import Hit
-from embeddings.sentences import sentence_spans
-from embeddings.text_query import query_terms
-
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class ExtractiveConfig:
-    """Thresholds of the extractive answerer (cosines of all-MiniLM-L6-v2)."""
+    """Thresholds and weights of the extractive answerer (cosines of all-MiniLM-L6-v2).
+
+    The weights were fitted on the development questions (see the README's quality section);
+    each one is a feature any news question has, never a rule about a particular question.
+    """
 
     abstain_below: float = 0.35      # best passage cosine under this: not in the archive
-    passage_margin: float = 0.15     # passages this far below the best are not quoted
-    max_passages: int = 4
-    max_sentences: int = 3
+    article_margin: float = 0.04     # further articles are cited when this close to the best
+    max_articles: int = 3
     max_words: int = 80
-    sentence_margin: float = 0.08    # extra sentences must score within this of the best
+    sentence_margin: float = 0.25    # further sentences must score within this of the best
     closest_articles: int = 3
-
-
-@dataclass(frozen=True)
-class _Sentence:
-    hit_index: int
-    start: int  # offsets into the article body
-    end: int
-    score: float
+    w_similarity: float = 1.0
+    w_overlap: float = 0.25
+    w_answer_type: float = 0.1
+    w_speaker: float = 0.4
+    w_lead: float = 0.05
+    w_first_article: float = 0.1
 
 
 class ExtractiveAnswerer:
-    """Answers with sentences quoted from the best passages, each followed by its [n]."""
+    """Answers with sentences quoted from the best articles, each followed by its [n]."""
 
     def __init__(self, encoder: Encoder, config: ExtractiveConfig = ExtractiveConfig()) -> None:
         self.encoder = encoder
@@ -50,62 +46,77 @@ class ExtractiveAnswerer:
         best = max((h.dense_score or 0.0 for h in hits), default=0.0)
         if not hits or best < cfg.abstain_below:
             return abstention(question, hits, cfg.closest_articles)
-        passages = [h for h in hits if (h.dense_score or 0.0) >= best - cfg.passage_margin][:cfg.max_passages]
-        chosen = self._choose(question, passages)
+        sources = choose_sources(hits, cfg.article_margin, cfg.max_articles)
+        candidates = gather(sources, speaker_query(question))
+        measure(candidates, question, self.encoder)
+        for candidate in candidates:
+            candidate.score = self._score(candidate)
+        chosen = select(candidates, cfg.max_words, cfg.sentence_margin)
         if not chosen:
             return abstention(question, hits, cfg.closest_articles)
-        return _compose(question, passages, chosen)
+        return compose(question, chosen)
 
-    def _choose(self, question: str, passages: Sequence[Hit]) -> list[_Sentence]:
-        candidates = [
-            (i, start, end)
-            for i, hit in enumerate(passages)
-            for start, end in sentence_spans(hit.chunk.text, hit.chunk.start)
-            if len(_WORD.findall(hit.article.body[start:end])) >= 4
-        ]
-        if not candidates:
-            return []
-        texts = [passages[i].article.body[s:e] for i, s, e in candidates]
-        cosines = self.encoder.encode_documents(texts) @ self.encoder.encode_query(question)
-        terms = set(query_terms(question))
-        scored = sorted(
-            (_Sentence(i, s, e, float(cos) + 0.1 * _overlap(terms, text) + 0.05 * (passages[i].dense_score or 0.0))
-             for (i, s, e), cos, text in zip(candidates, cosines, texts)),
-            key=lambda s: -s.score,
-        )
-        chosen, words = [], 0
-        for sentence in scored:
-            length = len(_WORD.findall(passages[sentence.hit_index].article.body[sentence.start:sentence.end]))
-            if chosen and (sentence.score < scored[0].score - self.config.sentence_margin
-                           or len(chosen) >= self.config.max_sentences or words + length > self.config.max_words):
-                continue
-            chosen.append(sentence)
-            words += length
-        return chosen
+    def _score(self, c: Candidate) -> float:
+        cfg = self.config
+        return (cfg.w_similarity * c.similarity + cfg.w_overlap * c.overlap + cfg.w_answer_type * c.answer_type
+                + cfg.w_speaker * c.speaker + cfg.w_lead * (c.index == 0)
+                + cfg.w_first_article * (c.source.rank == 0))
 
 
-def _overlap(terms: set[str], text: str) -> float:
-    if not terms:
-        return 0.0
-    return len(terms & set(query_terms(text, max_terms=200))) / len(terms)
+def choose_sources(hits: Sequence[Hit], margin: float, limit: int) -> list[SourceArticle]:
+    """The best article, and the next ones whose best passage is nearly as close to the question."""
+    grouped: dict[str, list[Hit]] = {}
+    for hit in hits:
+        grouped.setdefault(hit.article.id, []).append(hit)
+    ranked = list(grouped.values())
+    best = ranked[0][0].dense_score or 0.0
+    sources = []
+    for group in ranked:
+        if len(sources) >= limit:
+            break
+        if sources and (group[0].dense_score or 0.0) < best - margin:
+            continue
+        sources.append(SourceArticle(len(sources), group[0], tuple(group)))
+    return sources
 
 
-def _compose(question: str, passages: Sequence[Hit], chosen: list[_Sentence]) -> Answer:
-    """Number the cited articles by first appearance and write the sentences with their markers."""
-    by_article: dict[str, list[_Sentence]] = {}
-    for sentence in chosen:  # best first, so the article of the best sentence is [1]
-        by_article.setdefault(passages[sentence.hit_index].article.id, []).append(sentence)
-    for sentences in by_article.values():
-        sentences.sort(key=lambda s: s.start)  # an article's sentences read in its own order
+def select(candidates: Sequence[Candidate], max_words: int, margin: float) -> list[Candidate]:
+    """The best sentences within the word budget: the top one always, others within margin of it."""
+    ranked = sorted(candidates, key=lambda c: -c.score)
+    if not ranked:
+        return []
+    chosen, words = [ranked[0]], ranked[0].words
+    for candidate in ranked[1:]:
+        if candidate.score < ranked[0].score - margin:
+            break
+        if words + candidate.words <= max_words:
+            chosen.append(candidate)
+            words += candidate.words
+    return chosen
+
+
+def compose(question: str, chosen: Sequence[Candidate]) -> Answer:
+    """Number the cited articles by their best sentence and write each article's sentences in its order."""
+    by_article: dict[str, list[Candidate]] = {}
+    for candidate in sorted(chosen, key=lambda c: -c.score):
+        by_article.setdefault(candidate.source.article.id, []).append(candidate)
     citations, parts = [], []
-    for n, sentences in enumerate(by_article.values(), start=1):
-        top = max(sentences, key=lambda s: s.score)
-        hit = passages[top.hit_index]
-        # Quote the run of chosen sentences when they share the passage, else the best one alone.
-        same_passage = [s for s in sentences if s.hit_index == top.hit_index]
-        citations.append(Citation(n, hit, min(s.start for s in same_passage), max(s.end for s in same_passage)))
-        parts.extend(f"{hit.article.body[s.start:s.end]} [{n}]" for s in sentences)
+    for n, group in enumerate(by_article.values(), start=1):
+        group.sort(key=lambda c: c.start)
+        best = max(group, key=lambda c: c.score)
+        hit = _hit_holding(best)
+        quoted = [c for c in group if hit.chunk.start <= c.start and c.end <= hit.chunk.end] or [best]
+        citations.append(Citation(n, hit, min(c.start for c in quoted), max(c.end for c in quoted)))
+        parts.extend(f"{c.text} [{n}]" for c in group)
     return Answer(question, " ".join(parts), citations, abstained=False)
+
+
+def _hit_holding(candidate: Candidate) -> Hit:
+    """The retrieved passage that contains the sentence (else the article's best passage)."""
+    for hit in candidate.source.hits:
+        if hit.chunk.start <= candidate.start and candidate.end <= hit.chunk.end:
+            return hit
+    return candidate.source.hit
 
 
 def abstention(question: str, hits: Sequence[Hit], limit: int) -> Answer:

@@ -39,6 +39,7 @@ class Answer:
     abstained: bool
     closest: list[Hit] = field(default_factory=list)
     articles_searched: int = 0
+    retrieved: list[Hit] = field(default_factory=list)  # every hit the answer was chosen from, ranked
 
     @property
     def sources(self) -> list[Hit]:

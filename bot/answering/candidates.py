@@ -1,0 +1,101 @@
+"""The sentences an answer may quote: where they come from and the features that rank them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answering.quotes import SpeakerQuery, Statement, speaker_match, statements
+from bot.answering.text_features import answer_types, content_stems, type_match
+from embeddings.encoders import Encoder
+from embeddings.models import Article, Hit
+from embeddings.sentences import sentence_spans
+
+_MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class SourceArticle:
+    """An article the answer may cite: its best hit and rank among the chosen articles."""
+
+    rank: int
+    hit: Hit
+    hits: tuple[Hit, ...]
+
+    @property
+    def article(self) -> Article:
+        return self.hit.article
+
+
+@dataclass
+class Candidate:
+    """A sentence of a source article, with offsets into its body and the features that rank it."""
+
+    source: SourceArticle
+    index: int          # sentence index in the article
+    start: int
+    end: int
+    similarity: float = 0.0   # cosine of question and "headline. sentence"
+    overlap: float = 0.0      # share of the question's content words in the sentence
+    answer_type: float = 0.0  # offers the kind of answer asked for (number, date, cause, name)
+    speaker: float = 0.0      # reports speech by the speaker the question names
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.source.article.body[self.start:self.end]
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None) -> list[Candidate]:
+    """Sentences of the retrieved passages, each article's lead, and statements by the asked-for speaker."""
+    found: dict[tuple[str, int], Candidate] = {}
+    for source in sources:
+        body = source.article.body
+        spans = sentence_spans(body)
+        wanted = {0}
+        for hit in source.hits:
+            wanted.update(i for i, (s, e) in enumerate(spans) if s < hit.chunk.end and e > hit.chunk.start)
+        speech = _speech_by(speaker, [body[s:e] for s, e in spans])
+        wanted.update(speech)
+        for index in sorted(wanted):
+            start, end = spans[index]
+            if len(body[start:end].split()) >= _MIN_WORDS:
+                found[(source.article.id, index)] = Candidate(source, index, start, end, speaker=speech.get(index, 0.0))
+    return list(found.values())
+
+
+def measure(candidates: Sequence[Candidate], question: str, encoder: Encoder) -> None:
+    """Fill in every candidate's features (one batch through the encoder)."""
+    if not candidates:
+        return
+    query = encoder.encode_query(question)
+    texts = [f"{c.source.article.title}. {c.text}" for c in candidates]
+    similarities = encoder.encode_documents(texts) @ query
+    question_words = set(content_stems(question))
+    types = answer_types(question)
+    for candidate, similarity in zip(candidates, np.asarray(similarities, dtype=float)):
+        candidate.similarity = float(similarity)
+        words = set(content_stems(candidate.text))
+        candidate.overlap = len(question_words & words) / len(question_words) if question_words else 0.0
+        candidate.answer_type = type_match(types, candidate.text, question)
+
+
+def _speech_by(speaker: SpeakerQuery | None, sentences: Sequence[str]) -> dict[int, float]:
+    """Sentence index -> how well its reported speech matches the speaker (quoted speech counts more)."""
+    if speaker is None:
+        return {}
+    matches: dict[int, float] = {}
+    for statement in statements(sentences):
+        match = speaker_match(speaker, statement)
+        if match > 0:
+            matches[statement.index] = match * (1.0 if statement.quoted else 0.5)
+    return matches
+
+
+__all__ = ["Candidate", "SourceArticle", "Statement", "gather", "measure"]
