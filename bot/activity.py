@@ -106,6 +106,17 @@ class ActivityLog:
              record.guild_id, record.channel_id, record.user_id, record.thread_id),
         )
 
+    def recent_answers(self, limit: int = 50) -> list[dict]:
+        """The latest answers, newest first, with the ids of the messages that show them."""
+        rows = self._run("SELECT id, asked_at, question, query, abstained, guild_id, thread_id FROM answers "
+                         "ORDER BY asked_at DESC, rowid DESC LIMIT ?", (limit,))
+        keys = ("id", "asked_at", "question", "query", "abstained", "guild_id", "thread_id")
+        found = [dict(zip(keys, row)) for row in rows]
+        for answer in found:
+            answer["message_ids"] = [r[0] for r in self._run(
+                "SELECT message_id FROM answer_messages WHERE answer_id = ? ORDER BY rowid", (answer["id"],))]
+        return found
+
     def attach_messages(self, answer_id: str, message_ids: list[int], thread_id: int | None = None) -> None:
         """Remember which messages (and which thread) show an answer, so replies find their context."""
         with self._lock:

@@ -73,7 +73,7 @@ async def test_answers_open_a_thread_when_the_server_wants_it_and_follow_ups_the
         await cog.ask.callback(cog, in_thread, question="and what did he say about Alimama?")
         [embed] = sent_embeds(in_thread)
         assert "Alimama" in embed.description
-        query = bot.activity_log._run("SELECT query FROM answers ORDER BY asked_at DESC LIMIT 1")[0][0]
+        query = bot.activity_log.recent_answers()[0]["query"]
         assert query.startswith(HIRING) and query.endswith("and what did he say about Alimama?")
         assert in_thread.sent[0].create_thread.await_count == 0  # already in a thread: no new one
 

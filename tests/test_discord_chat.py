@@ -37,13 +37,14 @@ async def test_a_reply_to_an_answer_is_a_follow_up_in_its_context(sample_service
     async with running_bot(sample_service, tmp_path) as bot:
         first = message(bot, f"<@{BOT_ID}> {HIRING}", mentions=[bot.user])
         await chat(bot).on_message(first)
-        [(answer_id, message_id)] = bot.activity_log._run("SELECT answer_id, message_id FROM answer_messages")
+        [earlier] = bot.activity_log.recent_answers()
+        [message_id] = earlier["message_ids"]
         follow_up = message(bot, "and what did he say about Alimama?", reference_to=bot_answer_message(bot, message_id))
         await chat(bot).on_message(follow_up)
         [embed] = embeds_of(follow_up.reply)
         assert "Alimama" in embed.description
-        [query] = bot.activity_log._run("SELECT query FROM answers WHERE id != ?", (answer_id,))[0]
-        assert query == f"{HIRING} and what did he say about Alimama?"
+        latest = bot.activity_log.recent_answers()[0]
+        assert latest["id"] != earlier["id"] and latest["query"] == f"{HIRING} and what did he say about Alimama?"
 
 
 async def test_a_direct_message_is_a_question(sample_service, tmp_path):
@@ -52,8 +53,7 @@ async def test_a_direct_message_is_a_question(sample_service, tmp_path):
         await chat(bot).on_message(incoming)
         [embed] = embeds_of(incoming.reply)
         assert "hiring" in embed.description
-        guild_id = bot.activity_log._run("SELECT guild_id FROM answers")[0][0]
-        assert guild_id is None
+        assert bot.activity_log.recent_answers()[0]["guild_id"] is None
 
 
 @pytest.mark.parametrize("content, mention_everyone", [
@@ -67,7 +67,7 @@ async def test_messages_not_addressed_to_the_bot_are_ignored(sample_service, tmp
         await chat(bot).on_message(incoming)
         incoming.reply.assert_not_awaited()
         incoming.channel.send.assert_not_awaited()
-        assert bot.activity_log._run("SELECT COUNT(*) FROM answers") == [(0,)]
+        assert bot.activity_log.recent_answers() == []
 
 
 async def test_a_mention_with_only_everyone_asks_nothing(sample_service, tmp_path):
@@ -120,7 +120,7 @@ async def test_with_the_content_intent_a_plain_message_in_an_answer_thread_is_a_
     async with running_bot(sample_service, tmp_path, message_content_intent=True) as bot:
         first = message(bot, f"<@{BOT_ID}> {HIRING}", mentions=[bot.user])
         await chat(bot).on_message(first)
-        [answer_id] = bot.activity_log._run("SELECT id FROM answers")[0]
+        answer_id = bot.activity_log.recent_answers()[0]["id"]
         bot.activity_log.attach_messages(answer_id, [], thread_id=4444)
         follow_up = message(bot, "and what did he say about Alimama?", channel=thread(4444))
         await chat(bot).on_message(follow_up)

@@ -62,10 +62,19 @@ def _cut_point(text: str, limit: int) -> tuple[int, int]:
                 best = match
         if best is not None:
             return best.start(), best.end()
+    # No boundary fits (one enormous "word"): cut by characters, but never inside or just before a
+    # marker (the marker would lose its sentence) and never right after an escaping backslash.
     cut = limit
-    for marker in _MARKER_AHEAD.finditer(text, max(0, limit - 16), limit + 16):
-        if marker.start() < cut < marker.end() and marker.start() > 0:
-            cut = marker.start()  # keep the marker whole
-    while cut > 1 and text[cut - 1] == "\\":  # do not strand an escape from what it escapes
+    while cut > 1 and (text[cut - 1] == "\\" or _splits_a_citation(text, cut)):
         cut -= 1
+    if cut <= 1:  # nothing but markers: keep only the escape rule
+        cut = limit
+        while cut > 1 and text[cut - 1] == "\\":
+            cut -= 1
     return cut, cut
+
+
+def _splits_a_citation(text: str, cut: int) -> bool:
+    if _MARKER_AHEAD.match(text, cut):
+        return True
+    return any(m.start() < cut < m.end() for m in _MARKER_AHEAD.finditer(text, max(0, cut - 16), cut + 16))
