@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", dest="json_path", type=Path, metavar="PATH",
                           help="also write the summary and per-question results to PATH ('-' for stdout)")
     evaluate.set_defaults(handler=_evaluate)
+
+    run = commands.add_parser("run", help="connect the Discord bot (needs DISCORD_TOKEN)")
+    run.set_defaults(handler=_run)
+
+    sync = commands.add_parser("sync", help="publish the bot's slash commands to Discord (after adding or changing them)")
+    sync.add_argument("--guild", type=int, metavar="ID", help="only this server, at once (for testing); default: everywhere")
+    sync.set_defaults(handler=_sync)
     return parser
 
 
@@ -176,6 +183,23 @@ def _evaluate(args: argparse.Namespace, service: ArchivistService) -> int:
     print(terminal.render_evaluation(report["summary"]))
     if args.json_path:
         args.json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+def _run(args: argparse.Namespace, service: ArchivistService) -> int:
+    from bot.discord_app.runner import require_token, run_bot
+
+    require_token(service.settings)  # before anything slow: no token, one line, exit 1
+    run_bot(service, service.settings)
+    return 0
+
+
+def _sync(args: argparse.Namespace, service: ArchivistService) -> int:
+    from bot.discord_app.runner import sync_commands
+
+    names = sync_commands(service, service.settings, args.guild)
+    where = f"server {args.guild}" if args.guild else "every server (global commands can take a while to appear)"
+    print(f"Synced {len(names)} command(s) to {where}: {', '.join('/' + n for n in names)}")
     return 0
 
 

@@ -5,20 +5,34 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import Answer, Answerer
 from bot.errors import InvalidQuestionError, NotFoundError
+from bot.followup import FollowUpContext, answer_in_context
 from bot.settings import Settings
+from bot.titles import TitleChoice, TitleIndex
+from embeddings import ingest
 from embeddings.encoders import Encoder, load_encoder
+from embeddings.errors import IngestError, ReindexBusyError
 from embeddings.indexer import LAST_REPORT_KEY, ProgressCallback, ReindexReport, reindex
 from embeddings.models import Article, Hit, SearchFilters
 from embeddings.retrieval import RetrievalConfig, RetrievalResult, Retriever
 from embeddings.store import Store, open_store
 
 AnswererFactory = Callable[[Encoder], Answerer]
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """An uploaded file kept in the archive, the articles it holds, and the reindex that followed."""
+
+    path: Path
+    articles: list[Article]
+    report: ReindexReport
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,8 @@ class ArchivistService:
         self._answerer: Answerer | None = None
         self._retrieval = retrieval
         self._lock = threading.Lock()
+        self._reindex_lock = threading.Lock()  # one reindex (or ingest) at a time in this process
+        self.titles = TitleIndex(lambda: self.store.titles())
 
     # -- components, created on first use (the model takes seconds to load) --------------------
 
@@ -82,11 +98,21 @@ class ArchivistService:
 
     # -- the operations ------------------------------------------------------------------------
 
-    def ask(self, question: str, filters: SearchFilters = SearchFilters()) -> Answer:
-        """Answer a question from the archive, with citations, or say the archive does not hold it."""
+    def ask(self, question: str, filters: SearchFilters = SearchFilters(),
+            context: FollowUpContext | None = None) -> Answer:
+        """Answer a question from the archive, with citations, or say the archive does not hold it.
+
+        With a context (the earlier question of a conversation), a follow-up such as "and what did
+        he say about X?" is searched together with the earlier question and answered from the
+        articles cited before when they hold the answer.
+        """
         question = self._validated(question)
-        result = self.retriever().search(question, filters, limit=10)
-        answer = self.answerer.answer(question, result.hits)
+        query = context.search_query(question) if context else question
+        result = self.retriever().search(query, filters, limit=10)
+        if context is None:
+            answer = self.answerer.answer(question, result.hits)
+        else:
+            answer = answer_in_context(question, result.hits, context, self.answerer.answer)
         return dataclasses.replace(answer, articles_searched=result.articles_searched, retrieved=result.hits)
 
     def retrieve(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10,
@@ -116,9 +142,64 @@ class ArchivistService:
     def reindex(self, archive_dir: Path | None = None, *, rebuild: bool = False,
                 on_progress: ProgressCallback | None = None) -> ReindexReport:
         """Bring the index in line with the archive directory (the configured one by default)."""
+        with self._exclusive_reindex():
+            return self._reindex(archive_dir, rebuild=rebuild, on_progress=on_progress)
+
+    @property
+    def reindex_running(self) -> bool:
+        """True while a reindex or ingest runs in this process (another is refused meanwhile)."""
+        return self._reindex_lock.locked()
+
+    def ingest(self, filename: str, data: bytes, *, replace: bool = False,
+               on_progress: ProgressCallback | None = None) -> IngestOutcome:
+        """Validate an uploaded article file, keep it in the archive under a safe name, and index it."""
+        limits = ingest.IngestLimits(max_bytes=self.settings.max_ingest_bytes)
+        with self._exclusive_reindex():
+            staged = ingest.stage(self.settings.archive_dir, filename, data, replace=replace, limits=limits)
+            try:
+                self._refuse_id_clashes(staged)
+            except BaseException:
+                staged.discard()
+                raise
+            path = staged.commit(replace=replace)
+            report = self._reindex(None, on_progress=on_progress)
+        return IngestOutcome(path, staged.articles, report)
+
+    def title_choices(self, typed: str, limit: int = 25) -> list[TitleChoice]:
+        """Headlines matching what was typed, from memory (never the model): for autocomplete."""
+        return self.titles.matching(typed, limit)
+
+    def warm_up(self) -> None:
+        """Load the model, open the index and read the headlines, so the first question is quick."""
+        self.encoder.encode_query("warm up")
+        self.titles.refresh()
+
+    @contextmanager
+    def _exclusive_reindex(self) -> Iterator[None]:
+        if not self._reindex_lock.acquire(blocking=False):
+            raise ReindexBusyError("a reindex is already running; wait for it to finish and try again")
+        try:
+            yield
+        finally:
+            self._reindex_lock.release()
+
+    def _reindex(self, archive_dir: Path | None, *, rebuild: bool = False,
+                 on_progress: ProgressCallback | None = None) -> ReindexReport:
         root = Path(archive_dir) if archive_dir is not None else self.settings.archive_dir
-        return reindex(root, self.store, self.encoder, rebuild=rebuild, on_progress=on_progress,
-                       exclude=[self.settings.data_dir])
+        try:
+            return reindex(root, self.store, self.encoder, rebuild=rebuild, on_progress=on_progress,
+                           exclude=[self.settings.data_dir])
+        finally:
+            self.titles.invalidate()
+
+    def _refuse_id_clashes(self, staged: ingest.StagedFile) -> None:
+        """An upload may not take over the id of an article that comes from another file."""
+        name = staged.target.name
+        for article in staged.articles:
+            existing = self.store.get_article(article.id)
+            if existing is not None and existing.source_path != name:
+                raise IngestError(f"article id {article.id!r} already belongs to {existing.source_path}; "
+                                  "give the new article another id")
 
     def stats(self) -> IndexStats:
         """Counts and provenance of the index (does not load the model)."""
@@ -132,6 +213,10 @@ class ArchivistService:
             last_reindex=info.last_reindex.isoformat() if info and info.last_reindex else None,
             last_report=json.loads(report) if report else None,
         )
+
+    def validate(self, question: str) -> str:
+        """The question with its whitespace tidied, or InvalidQuestionError (empty, too long)."""
+        return self._validated(question)
 
     def _validated(self, question: str) -> str:
         text = " ".join((question or "").split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -24,6 +24,14 @@ class Settings:
     model: str = DEFAULT_MODEL
     max_question_chars: int = 500
     torch_threads: int = 0  # 0: let torch decide
+    # -- the Discord bot (see the README's "Discord bot" section) --
+    discord_token: str = field(default="", repr=False, metadata={"env": "DISCORD_TOKEN"})
+    admin_role_ids: tuple[int, ...] = ()   # roles allowed to use /admin without Manage Server
+    admin_user_ids: tuple[int, ...] = ()   # users allowed to use /admin without Manage Server
+    cooldown_seconds: int = 10             # per-user wait between questions (0: none)
+    message_content_intent: bool = False   # privileged: lets follow-ups in answer threads skip the @mention
+    answer_in_thread: bool = False         # default for servers that have not chosen with /admin threads
+    max_ingest_bytes: int = 5 * 1024 * 1024  # largest file /admin ingest accepts
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")) -> "Settings":
@@ -33,15 +41,20 @@ class Settings:
             values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
         values.update(os.environ if environ is None else environ)
         kwargs = {}
-        for field in fields(cls):
-            raw = values.get(PREFIX + field.name.upper())
+        for item in fields(cls):
+            raw = values.get(env_name(item))
             if raw is None or raw == "":
                 continue
-            kwargs[field.name] = _convert(field.name, field.type, raw)
+            kwargs[item.name] = _convert(env_name(item), item.type, raw)
         return cls(**kwargs)
 
 
-def _convert(name: str, kind: object, raw: str) -> object:
+def env_name(item) -> str:
+    """The variable a field is read from: ARCHIVIST_<FIELD>, unless the field names another."""
+    return item.metadata.get("env", PREFIX + item.name.upper())
+
+
+def _convert(variable: str, kind: object, raw: str) -> object:
     kind = str(kind)
     if "Path" in kind:
         return Path(raw).expanduser()
@@ -49,5 +62,21 @@ def _convert(name: str, kind: object, raw: str) -> object:
         try:
             return int(raw)
         except ValueError:
-            raise ConfigError(f"{PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
+            raise ConfigError(f"{variable} must be a whole number, not {raw!r}") from None
+    if kind == "bool":
+        return _boolean(variable, raw)
+    if kind.startswith("tuple[int"):
+        try:
+            return tuple(int(part) for part in raw.replace(",", " ").split())
+        except ValueError:
+            raise ConfigError(f"{variable} must be a comma-separated list of Discord ids, not {raw!r}") from None
     return raw
+
+
+def _boolean(variable: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{variable} must be true or false, not {raw!r}")

@@ -49,3 +49,7 @@ class IndexNotBuiltError(StoreError):
 
 class ReindexBusyError(StoreError):
     """Another reindex holds the lock."""
+
+
+class IngestError(EmbeddingsError):
+    """An uploaded article file was refused (unsafe name, wrong type, too large, or unparseable)."""

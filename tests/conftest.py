@@ -44,6 +44,19 @@ def sample_archive(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_service(tmp_path_factory, real_encoder):
+    """The repository's sample archive indexed with the real model, once per session; treat as read-only."""
+    from bot.service import ArchivistService
+    from bot.settings import Settings
+
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(SAMPLE_ARCHIVE, root / "articles")
+    service = ArchivistService(Settings(archive_dir=root / "articles", data_dir=root / "data"), encoder=real_encoder)
+    service.reindex()
+    return service
+
+
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not (CORPUS / "articles.jsonl").is_file():
         pytest.skip(f"the shared Wikinews corpus is not at {CORPUS} (it lives beside the repository in ../shared)")

@@ -88,3 +88,20 @@ def test_help_on_every_command():
     for command in ("index", "ask", "search", "article", "stats"):
         result = subprocess.run([sys.executable, "-m", "bot", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: archivist " + command in result.stdout
+
+
+@pytest.mark.parametrize("command", [["run"], ["sync"], ["sync", "--guild", "123"]])
+def test_discord_commands_without_a_token_say_how_to_set_it(command, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    result = subprocess.run([sys.executable, "-m", "bot", *command], capture_output=True, text=True, env=env,
+                            cwd=tmp_path, timeout=60)  # cwd without a .env
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("archivist: error: DISCORD_TOKEN is not set; put DISCORD_TOKEN=")
+    assert "in .env" in result.stderr
+
+
+def test_help_on_the_discord_commands():
+    for command in ("run", "sync"):
+        result = subprocess.run([sys.executable, "-m", "bot", command, "--help"], capture_output=True, text=True)
+        assert result.returncode == 0 and "usage: archivist " + command in result.stdout

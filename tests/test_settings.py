@@ -26,3 +26,29 @@ def test_environment_overrides_dotenv(tmp_path):
 def test_bad_number_names_the_variable():
     with pytest.raises(ConfigError, match="ARCHIVIST_MAX_QUESTION_CHARS must be a whole number"):
         Settings.from_env({"ARCHIVIST_MAX_QUESTION_CHARS": "lots"}, dotenv_path=None)
+
+
+def test_discord_settings_from_environment_and_dotenv(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("DISCORD_TOKEN=from-dotenv\nARCHIVIST_ADMIN_ROLE_IDS=111, 222\n")
+    settings = Settings.from_env({"ARCHIVIST_ADMIN_USER_IDS": "333", "ARCHIVIST_MESSAGE_CONTENT_INTENT": "yes",
+                                  "ARCHIVIST_COOLDOWN_SECONDS": "3"}, dotenv_path=dotenv)
+    assert settings.discord_token == "from-dotenv"
+    assert settings.admin_role_ids == (111, 222) and settings.admin_user_ids == (333,)
+    assert settings.message_content_intent is True and settings.cooldown_seconds == 3
+    assert "from-dotenv" not in repr(settings)  # the token never reaches a log line
+
+
+def test_discord_defaults():
+    settings = Settings.from_env({}, dotenv_path=None)
+    assert settings.discord_token == "" and settings.admin_role_ids == () and settings.message_content_intent is False
+    assert settings.answer_in_thread is False and settings.max_ingest_bytes == 5 * 1024 * 1024
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("ARCHIVIST_ADMIN_ROLE_IDS", "admins", "must be a comma-separated list of Discord ids"),
+    ("ARCHIVIST_MESSAGE_CONTENT_INTENT", "maybe", "must be true or false"),
+])
+def test_bad_discord_settings_name_the_variable(variable, value, message):
+    with pytest.raises(ConfigError, match=f"{variable} {message}"):
+        Settings.from_env({variable: value}, dotenv_path=None)
