@@ -24,6 +24,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     max_question_chars: int = 500
     torch_threads: int = 0  # 0: let torch decide
+    database_url: str = ""  # PostgreSQL (with pgvector) instead of the SQLite file in data_dir
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")) -> "Settings":

@@ -26,3 +26,9 @@ def test_environment_overrides_dotenv(tmp_path):
 def test_bad_number_names_the_variable():
     with pytest.raises(ConfigError, match="ARCHIVIST_MAX_QUESTION_CHARS must be a whole number"):
         Settings.from_env({"ARCHIVIST_MAX_QUESTION_CHARS": "lots"}, dotenv_path=None)
+
+
+def test_database_url_is_read_and_empty_means_sqlite():
+    url = "postgresql://archivist@db.example.org/archivist"
+    assert Settings.from_env({"ARCHIVIST_DATABASE_URL": url}, dotenv_path=None).database_url == url
+    assert Settings.from_env({"ARCHIVIST_DATABASE_URL": ""}, dotenv_path=None).database_url == ""
