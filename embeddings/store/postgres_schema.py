@@ -22,6 +22,7 @@ def lock_keys(lock_class: int) -> str:
     """The two keys of an advisory lock of this class on the current schema, as SQL arguments."""
     return f"{int(lock_class)}, hashtext(current_schema())"
 
+
 # Every table is prefixed so the index can share a database (or schema) with other applications.
 # Ids compare with COLLATE "C": byte order, as SQLite orders them, whatever the database's locale.
 _MIGRATIONS: dict[int, list[str]] = {
