@@ -107,13 +107,18 @@ class PostgresSnapshot:
             return np.zeros((0, 0), np.float32)
         rows = self._conn.execute("SELECT id, embedding FROM archivist_chunks WHERE id = ANY(%s)",
                                   (list(set(chunk_ids)),)).fetchall()
-        vectors = {chunk_id: vector.to_numpy() for chunk_id, vector in rows}
+        vectors = {chunk_id: vector_array(vector) for chunk_id, vector in rows}
         return np.stack([vectors[c] for c in chunk_ids])
 
     def article_count(self, filters: SearchFilters) -> int:
         where, params = article_filter_sql(filters)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return int(self._conn.execute(f"SELECT count(*) FROM archivist_articles a {clause}", params).fetchone()[0])
+
+
+def vector_array(value) -> np.ndarray:
+    """A loaded `vector` as float32 numpy (pgvector-python returns a Vector from 0.5 on, numpy before)."""
+    return value.to_numpy() if hasattr(value, "to_numpy") else np.asarray(value, dtype=np.float32)
 
 
 def dense_query(dimension: int, filters: SearchFilters) -> tuple[str, list]:

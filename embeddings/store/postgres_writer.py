@@ -12,6 +12,7 @@ from embeddings.models import Article, Chunk
 from embeddings.store.base import StoredArticleState
 from embeddings.store.index_meta import committed_meta
 from embeddings.store.postgres_schema import TEXT_CONFIG, TITLE_WEIGHT, drop_other_vector_indexes
+from embeddings.store.postgres_search import vector_array
 from embeddings.store.rows import ARTICLE_COLUMNS, article_to_row
 
 _INSERT_ARTICLE = (
@@ -56,7 +57,7 @@ class PostgresWriter:
         rows = self._conn.execute(
             "SELECT embed_hash, embedding FROM archivist_chunks WHERE article_id = %s", (article_id,)
         ).fetchall()
-        return {h: vector.to_numpy() for h, vector in rows}
+        return {h: vector_array(vector) for h, vector in rows}
 
     def put_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
                     embed_hashes: Sequence[str]) -> None:
