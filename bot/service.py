@@ -82,7 +82,7 @@ class ArchivistService:
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
-                self._store = open_store(self.settings.data_dir)
+                self._store = open_store(self.settings.data_dir, self.settings.database_url or None)
             return self._store
 
     @property

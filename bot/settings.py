@@ -32,6 +32,7 @@ class Settings:
     message_content_intent: bool = False   # privileged: lets follow-ups in answer threads skip the @mention
     answer_in_thread: bool = False         # default for servers that have not chosen with /admin threads
     max_ingest_bytes: int = 5 * 1024 * 1024  # largest file /admin ingest accepts
+    database_url: str = ""  # PostgreSQL (with pgvector) instead of the SQLite file in data_dir
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")) -> "Settings":

@@ -18,6 +18,8 @@ SEED = SHARED / "corpus" / "seed" / "alibaba-global-expansion.txt"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+pytest_plugins = ["tests.postgres_fixtures"]
+
 
 @pytest.fixture
 def hashing_encoder() -> HashingEncoder:

@@ -123,6 +123,13 @@ def test_unreadable_date_is_an_error(tmp_path):
     assert "unreadable date" in error.reason and error.line == 1
 
 
+def test_nul_characters_in_records_are_an_error(tmp_path):
+    """JSON's \\u0000 (or YAML's \\0) would reach the index; PostgreSQL text cannot hold it, so no store gets it."""
+    text = json.dumps({**RECORD, "body": "Before\u0000after."}) + "\n" + json.dumps({**RECORD, "id": "fine"}) + "\n"
+    [article], [error] = parse(write(tmp_path, "nul.jsonl", text))
+    assert article.id == "fine" and error.line == 1 and "NUL character" in error.reason
+
+
 # -- Markdown ----------------------------------------------------------------------------------
 
 def test_markdown_front_matter(tmp_path):

@@ -52,3 +52,9 @@ def test_discord_defaults():
 def test_bad_discord_settings_name_the_variable(variable, value, message):
     with pytest.raises(ConfigError, match=f"{variable} {message}"):
         Settings.from_env({variable: value}, dotenv_path=None)
+
+
+def test_database_url_is_read_and_empty_means_sqlite():
+    url = "postgresql://archivist@db.example.org/archivist"
+    assert Settings.from_env({"ARCHIVIST_DATABASE_URL": url}, dotenv_path=None).database_url == url
+    assert Settings.from_env({"ARCHIVIST_DATABASE_URL": ""}, dotenv_path=None).database_url == ""

@@ -11,22 +11,17 @@ import pytest
 from embeddings.chunking import embedding_text
 from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError
 from embeddings.models import Article, Chunk, SearchFilters
-from embeddings.store import SQLiteStore, Store
+from embeddings.store import Store
 from tests.fakes import HashingEncoder
+from tests.stores import BACKENDS, backend_location, open_backend
 
 ENCODER = HashingEncoder(dimension=64)
 MODEL = ENCODER.model_name
 
 
-def make_store(kind: str, tmp_path) -> Store:
-    if kind == "sqlite":
-        return SQLiteStore(tmp_path / "index.sqlite3", writer_wait_seconds=0.2)
-    raise AssertionError(kind)
-
-
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    made = make_store(request.param, tmp_path)
+    made = open_backend(request.param, backend_location(request.param, request, tmp_path))
     yield made
     made.close()
 
@@ -197,3 +192,130 @@ def test_writer_meta_commits_with_the_transaction(store):
         w.set_meta("report", "done")
     assert store.get_meta("report") == "done"
     assert store.get_meta("absent") is None
+
+
+# -- where two backends could drift ------------------------------------------------------------
+
+
+def put_vector(writer, art: Article, vector: np.ndarray) -> None:
+    """Write art as one chunk with a given vector (for searches compared against exact numpy)."""
+    chunk = Chunk(f"{art.id}#0", art.id, 0, art.body, 0, len(art.body))
+    writer.put_article(art, [chunk], vector[None, :].astype(np.float32), [f"h-{art.id}"])
+
+
+def test_listings_sort_undated_last_and_ids_by_code_point(store):
+    dates = {"b": dt.date(2020, 1, 1), "B": dt.date(2020, 1, 1), "a_1": None, "a-2": dt.date(2019, 5, 1),
+             "a10": dt.date(2020, 1, 1), "a9": None, "Ünï": dt.date(2020, 1, 1)}
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        for article_id, date in dates.items():
+            put(w, article(article_id, f"Body of {article_id}.", date=date))
+    expected = sorted(dates, key=lambda i: (-(dates[i] or dt.date.min).toordinal(), i))
+    assert [a.id for a in store.list_articles(SearchFilters(), limit=50)] == expected
+    assert [t[0] for t in store.titles()] == expected
+    assert [a.id for a in store.list_articles(SearchFilters(), limit=2)] == expected[:2]
+
+
+def test_tags_match_whatever_their_case(store):
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        put(w, article("a1", "Stocks fell.", tags=("Markets",)))
+        put(w, article("a2", "Stocks rose.", tags=("markets", "Tech")))
+        put(w, article("a3", "Stocks held.", tags=("Sport",)))
+    assert {name.lower(): n for name, n in store.tags()} == {"markets": 2, "tech": 1, "sport": 1}
+    assert store.tags()[0][1] == 2
+    shouting = SearchFilters(tags=("MARKETS",))
+    for mode in ("dense", "text"):
+        assert sorted(search_ids(store, "stocks", shouting, mode)) == ["a1#0", "a2#0"]
+    assert sorted(a.id for a in store.list_articles(shouting)) == ["a1", "a2"]
+    with store.snapshot() as snap:
+        assert snap.article_count(shouting) == 2
+        assert snap.article_count(SearchFilters(tags=("tech", "sport"))) == 2
+
+
+def test_filtered_dense_search_returns_the_exact_k_best(store):
+    """A selective filter still yields k results, the same ones exact search finds (HNSW must look further)."""
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(400, 64)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    rare = {i for i in range(400) if i % 25 == 0}  # 16 of 400
+    with store.writer(MODEL, 64) as w:
+        for i, vector in enumerate(vectors):
+            put_vector(w, article(f"n{i:03d}", f"Note {i}.", date=dt.date(2000 + i % 20, 6, 1),
+                                  tags=("rare",) if i in rare else ("common",)), vector)
+    query = vectors[3] + 0.5 * rng.normal(size=64).astype(np.float32)
+    query /= np.linalg.norm(query)
+    cases = [(SearchFilters(), set(range(400))), (SearchFilters(tags=("rare",)), rare),
+             (SearchFilters(date_from=dt.date(2018, 1, 1), date_to=dt.date(2018, 12, 31)), {i for i in range(400) if i % 20 == 18})]
+    for filters, allowed in cases:
+        exact = sorted(allowed, key=lambda i: -float(vectors[i] @ query))[:10]
+        with store.snapshot() as snap:
+            found = snap.dense_search(query, 10, filters)
+        assert [c.chunk_id for c in found] == [f"n{i:03d}#0" for i in exact]
+        assert np.allclose([c.score for c in found], [vectors[i] @ query for i in exact], atol=1e-5)
+
+
+def test_text_ranking_is_bm25_like(store):
+    """Rare words outweigh common ones (IDF), a headline word outweighs a body word, long chunks are damped."""
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        for i in range(12):
+            put(w, article(f"filler{i:02d}", f"The market opened on day {i}."))
+        put(w, article("repeats", "Market market market market news."))
+        put(w, article("rare", "A zebra crossed the market."))
+        put(w, article("in-title", "Crowds gathered downtown.", title="Bicycle parade"))
+        put(w, article("in-body", "Bicycle crowds gathered downtown.", title="City notes"))
+        put(w, article("short", "Kayak."))
+        put(w, article("long", "Kayak trips with many other words about rivers and lakes and weather."))
+    ranked = search_ids(store, "zebra market", mode="text")
+    assert ranked[0] == "rare#0" and ranked.index("rare#0") < ranked.index("repeats#0")
+    assert search_ids(store, "bicycle", mode="text") == ["in-title#0", "in-body#0"]
+    assert search_ids(store, "kayak", mode="text") == ["short#0", "long#0"]
+
+
+def test_text_search_survives_punctuation_accents_and_emoji(store):
+    body = "O'Brien visited the café in São Paulo 😀 and met \"Dr. Back\\slash\" at 5:30."
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        chunks = put(w, article("a1", body, title="Travel"))
+    # Quotes, operators and backslashes are query syntax to FTS5 and tsquery: here they are only text.
+    for terms in (["o'brien"], ["café"], ["são", "paulo"], ["back\\slash", "it's", "'", "\"", "&", "|", "!", "*", "("]):
+        with store.snapshot() as snap:
+            assert [c.chunk_id for c in snap.text_search(terms, 5, SearchFilters())] == ["a1#0"], terms
+    with store.snapshot() as snap:
+        [(chunk, _)] = snap.fetch(["a1#0"])
+    assert chunk == chunks[0] and chunk.text == body
+
+
+def test_stored_vectors_come_back_bit_for_bit(store):
+    art = article("a1", "One.\n\nTwo.")
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        put(w, art, ["One.", "Two."])
+        expected = ENCODER.encode_documents([embedding_text(art.title, t) for t in ("One.", "Two.")])
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        reused = w.existing_vectors("a1")
+    assert len(reused) == 2
+    assert all(v.dtype == np.float32 for v in reused.values())
+    assert sorted(v.tobytes() for v in reused.values()) == sorted(v.tobytes() for v in expected)
+    with store.snapshot() as snap:
+        assert snap.chunk_vectors(["a1#1", "a1#0"]).tobytes() == expected[::-1].tobytes()
+
+
+def test_rebuild_with_a_model_of_another_dimension(store):
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        put(w, article("a1", "Sixty-four dimensions."))
+    small = HashingEncoder(dimension=32, model_name="other/small")
+    with store.writer(small.model_name, 32, rebuild=True) as w:
+        w.put_article(article("b1", "Thirty-two dimensions."), [Chunk("b1#0", "b1", 0, "Thirty-two dimensions.", 0, 22)],
+                      small.encode_documents(["Thirty-two dimensions."]), ["h"])
+    assert store.check_model("other/small").dimension == 32
+    with store.snapshot() as snap:
+        assert [c.chunk_id for c in snap.dense_search(small.encode_query("thirty-two"), 5, SearchFilters())] == ["b1#0"]
+
+
+def test_meta_written_by_an_open_reindex_is_invisible_until_commit(store):
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        put(w, article("a1", "Text."))
+        w.set_meta("report", "first")
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        w.set_meta("report", "second")
+        put(w, article("a2", "More text."))
+        assert store.get_meta("report") == "first"
+        assert store.info().articles == 1 and store.get_article("a2") is None
+    assert store.get_meta("report") == "second" and store.info().articles == 2

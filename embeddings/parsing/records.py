@@ -64,7 +64,7 @@ def article_from_record(
     author = record.get("author")
     if isinstance(author, (list, tuple)):
         author = ", ".join(str(a) for a in author if a)
-    return Article(
+    article = Article(
         id=article_id or default_id,
         title=title,
         body=normalise_body(body_value),
@@ -73,4 +73,9 @@ def article_from_record(
         tags=split_tags(record.get("tags")),
         author=optional_text(author),
         source_path=path,
-    ).with_hash()
+    )
+    if any("\x00" in (value or "") for value in (article.id, article.title, article.body, article.url,
+                                                   article.author, *article.tags)):
+        # PostgreSQL text cannot hold NUL; refusing it here keeps every store's index the same.
+        raise ParseError(path, "the record contains a NUL character (\\u0000); remove it", line)
+    return article.with_hash()

@@ -14,6 +14,7 @@ import numpy as np
 from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, iter_batches
+from embeddings.store.index_meta import committed_meta, info_from_meta
 from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row
 from embeddings.store.sqlite_schema import migrate
 from embeddings.store.vector_matrix import NO_DATE, VectorMatrix
@@ -75,7 +76,7 @@ class SQLiteStore:
 
     def info(self) -> IndexInfo | None:
         meta = dict(self._reader().execute("SELECT key, value FROM meta").fetchall())
-        return _info_from_meta(meta)
+        return info_from_meta(meta)
 
     def check_model(self, model: str) -> IndexInfo:
         info = self.info()
@@ -147,7 +148,7 @@ class SQLiteStore:
                 ) from exc
             try:
                 meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-                current = _info_from_meta(meta)
+                current = info_from_meta(meta)
                 if current is not None and current.model != model and not rebuild:
                     raise ModelMismatchError(current.model, model)
                 if rebuild:
@@ -285,26 +286,8 @@ def _finish(conn: sqlite3.Connection, meta: dict[str, str], model: str, dimensio
     """Stamp the model, counts and a new generation on the transaction about to commit."""
     articles = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-    values = {
-        "model": model,
-        "dimension": str(dimension),
-        "articles": str(articles),
-        "chunks": str(chunks),
-        "generation": str(int(meta.get("generation", "0")) + 1),
-        "last_reindex": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    }
+    values = committed_meta(meta, model, dimension, articles, chunks)
     conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
-
-
-def _info_from_meta(meta: dict[str, str]) -> IndexInfo | None:
-    if "model" not in meta:
-        return None
-    last = meta.get("last_reindex")
-    return IndexInfo(
-        model=meta["model"], dimension=int(meta["dimension"]), articles=int(meta.get("articles", 0)),
-        chunks=int(meta.get("chunks", 0)), last_reindex=dt.datetime.fromisoformat(last) if last else None,
-        generation=int(meta.get("generation", 0)),
-    )
 
 
 def _load_matrix(conn: sqlite3.Connection) -> VectorMatrix:
