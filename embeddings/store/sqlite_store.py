@@ -16,7 +16,8 @@ from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, iter_batches
 from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row
 from embeddings.store.sqlite_schema import migrate
-from embeddings.store.vector_matrix import NO_DATE, VectorMatrix
+from embeddings.store.sqlite_vectors import COMPRESS_ABOVE, exact_rescore, load_vectors
+from embeddings.store.vector_matrix import RowFilters
 from embeddings.text_query import fts5_match_expression
 
 INDEX_FILENAME = "index.sqlite3"
@@ -37,8 +38,9 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
 class SQLiteStore:
     """Index in one SQLite file; safe to share between threads and processes."""
 
-    def __init__(self, path: Path, *, writer_wait_seconds: float = 2.0) -> None:
+    def __init__(self, path: Path, *, writer_wait_seconds: float = 2.0, compress_above: int = COMPRESS_ABOVE) -> None:
         self.path = Path(path)
+        self._compress_above = compress_above
         self.location = str(self.path)
         self._writer_wait_ms = int(writer_wait_seconds * 1000)
         try:
@@ -50,7 +52,7 @@ class SQLiteStore:
             raise StoreError(f"cannot open the index at {self.path} ({exc}); delete it and run `archivist index`") from exc
         self._local = threading.local()
         self._matrix_lock = threading.Lock()
-        self._matrix: tuple[int, VectorMatrix] | None = None
+        self._matrix: tuple[int, RowFilters] | None = None
 
     # -- connections -------------------------------------------------------------------------
 
@@ -127,10 +129,11 @@ class SQLiteStore:
         finally:
             conn.execute("COMMIT")
 
-    def _matrix_for(self, conn: sqlite3.Connection, generation: int) -> VectorMatrix:
+    def _matrix_for(self, conn: sqlite3.Connection, generation: int) -> RowFilters:
         with self._matrix_lock:
             if self._matrix is None or self._matrix[0] != generation:
-                self._matrix = (generation, _load_matrix(conn))
+                self._matrix = None  # let the old generation's arrays go before the new ones are built
+                self._matrix = (generation, load_vectors(conn, self._compress_above))
             return self._matrix[1]
 
     # -- writing -----------------------------------------------------------------------------
@@ -167,7 +170,7 @@ class SQLiteStore:
 class SQLiteSnapshot:
     """Read view inside one SQLite read transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, matrix: VectorMatrix) -> None:
+    def __init__(self, conn: sqlite3.Connection, matrix: RowFilters) -> None:
         self._conn = conn
         self._matrix = matrix
 
@@ -183,6 +186,8 @@ class SQLiteSnapshot:
             tag_mask = self._matrix.row_mask(allowed)
             mask = tag_mask if mask is None else mask & tag_mask
         ranked = self._matrix.search(vector, k, mask)
+        if not self._matrix.exact:
+            ranked = exact_rescore(self._conn, ranked, vector)
         ids = self._ids_for_rowids([rowid for rowid, _ in ranked])
         return [ScoredChunk(ids[rowid], score) for rowid, score in ranked if rowid in ids]
 
@@ -305,20 +310,6 @@ def _info_from_meta(meta: dict[str, str]) -> IndexInfo | None:
         chunks=int(meta.get("chunks", 0)), last_reindex=dt.datetime.fromisoformat(last) if last else None,
         generation=int(meta.get("generation", 0)),
     )
-
-
-def _load_matrix(conn: sqlite3.Connection) -> VectorMatrix:
-    rows = conn.execute(
-        "SELECT c.rowid, c.vector, a.date FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.rowid"
-    ).fetchall()
-    if not rows:
-        return VectorMatrix(np.zeros(0, np.int64), np.zeros((0, 1), np.float32), np.zeros(0, np.int32))
-    row_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-    dates = np.fromiter(
-        (dt.date.fromisoformat(r[2]).toordinal() if r[2] else NO_DATE for r in rows), dtype=np.int32, count=len(rows)
-    )
-    return VectorMatrix(row_ids, vectors, dates)
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[list[str], list]:
