@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from embeddings.store.vector_matrix import RowFilters
+from embeddings.store.vector_matrix import RowFilters, one_blas_thread
 
 _MIN_SHORTLIST = 2_000
 _SHORTLIST_SHARE = 1 / 200  # of the rows: 5,000 at 1,000,000 keeps recall@10 ≈ 0.997 in the benchmark
@@ -53,7 +53,8 @@ class CompressedVectors(RowFilters):
         shortlist = _smallest(distance, self._shortlist_size(k))
         if mask is not None:
             shortlist = shortlist[mask[shortlist]]
-        scores = self.codes[shortlist].astype(np.float32) @ (query * self.scale)
+        with one_blas_thread():
+            scores = self.codes[shortlist].astype(np.float32) @ (query * self.scale)
         k = min(k, len(scores))
         if k == 0:
             return []

@@ -16,13 +16,12 @@ from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, iter_batches
 from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row
 from embeddings.store.sqlite_schema import migrate
+from embeddings.store.sqlite_text import ranked_rowids
 from embeddings.store.sqlite_vectors import COMPRESS_ABOVE, exact_rescore, load_vectors
 from embeddings.store.vector_matrix import RowFilters
-from embeddings.text_query import fts5_match_expression
 
 INDEX_FILENAME = "index.sqlite3"
 _ARTICLE_SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
-_TITLE_WEIGHT = 2.0  # bm25 column weights: a headline word says more than a body word
 _SQL_BATCH = 500
 
 
@@ -195,15 +194,9 @@ class SQLiteSnapshot:
         if not terms:
             return []
         where, params = _filter_sql(filters)
-        extra = "".join(f" AND {w}" for w in where)
-        rows = self._conn.execute(
-            f"SELECT c.id, bm25(chunks_fts, {_TITLE_WEIGHT}, 1.0) AS rank "
-            "FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-            "JOIN articles a ON a.id = c.article_id "
-            f"WHERE chunks_fts MATCH ?{extra} ORDER BY rank LIMIT ?",
-            (fts5_match_expression(list(terms)), *params, int(k)),
-        ).fetchall()
-        return [ScoredChunk(r[0], -float(r[1])) for r in rows]
+        ranked = ranked_rowids(self._conn, terms, k, where, params)
+        ids = self._ids_for_rowids([rowid for rowid, _ in ranked])
+        return [ScoredChunk(ids[rowid], score) for rowid, score in ranked if rowid in ids]
 
     def fetch(self, chunk_ids: Sequence[str]) -> list[tuple[Chunk, Article]]:
         found: dict[str, tuple[Chunk, Article]] = {}
