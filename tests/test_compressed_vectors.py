@@ -1,4 +1,4 @@
-"""Compressed vector search (sign bits + int8) finds what exact float32 search finds."""
+"""Compressed vector search (sign bits + 4-bit codes) finds what exact float32 search finds."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_recall_at_10_against_exact_search():
         recalls.append(len({r for r, _ in truth} & {r for r, _ in rescored}) / 10)
         errors += [abs(score - float(vectors[r - 100] @ query)) for r, score in found]
     assert np.mean(recalls) >= 0.99 and min(recalls) >= 0.9
-    assert max(errors) < 0.03  # approximate cosines, close enough to pick the candidates
+    assert max(errors) < 0.05  # approximate cosines, close enough to pick the candidates
 
 
 def test_mask_limits_results_even_when_few_rows_are_allowed():
@@ -55,7 +55,7 @@ def test_mask_limits_results_even_when_few_rows_are_allowed():
     assert CompressedVectors(np.zeros(0, np.int64), np.zeros(0, np.int32), vectors[:10]).search(vectors[0], 5) == []
 
 
-def test_memory_is_under_a_third_of_float32():
+def test_memory_is_under_a_fifth_of_float32():
     compressed = compress(clustered_unit_vectors(1_000))
     held = compressed.codes.nbytes + compressed.bits.nbytes + compressed.row_ids.nbytes + compressed.date_ordinals.nbytes
-    assert held / (1_000 * 384 * 4) < 0.3
+    assert held / (1_000 * 384 * 4) < 0.2

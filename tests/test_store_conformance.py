@@ -21,7 +21,7 @@ MODEL = ENCODER.model_name
 def make_store(kind: str, tmp_path) -> Store:
     if kind == "sqlite":
         return SQLiteStore(tmp_path / "index.sqlite3", writer_wait_seconds=0.2)
-    if kind == "sqlite-compressed":  # vectors held as sign bits + int8 in memory, as for large archives
+    if kind == "sqlite-compressed":  # vectors held as sign bits + 4-bit codes in memory, as for large archives
         return SQLiteStore(tmp_path / "index.sqlite3", writer_wait_seconds=0.2, compress_above=0)
     raise AssertionError(kind)
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from embeddings.text_query import fts5_match_expression
 
-MATCH_BUDGET = 10_000  # rows bm25() may be computed for, per query (a few microseconds each)
+MATCH_BUDGET = 5_000  # rows bm25() may be computed for, per query (a few microseconds each)
 _TITLE_WEIGHT = 2.0  # bm25 column weights: a headline word says more than a body word
 
 
