@@ -38,7 +38,8 @@ class PrecomputedEncoder:
         self._model, self._vectors = model, vectors
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self._model.tokenizer(list(texts), add_special_tokens=False)["input_ids"]]
+        encoded = self._model.tokenizer(list(texts), add_special_tokens=False, verbose=False)
+        return [len(ids) for ids in encoded["input_ids"]]
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in texts if t not in self._vectors]

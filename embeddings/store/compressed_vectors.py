@@ -29,11 +29,11 @@ class CompressedVectors(RowFilters):
         """Room for len(row_ids) rows; `sample` (some of the rows) sets the code ranges and the bit centre."""
         super().__init__(row_ids, date_ordinals)
         dimension = sample.shape[1]
-        # Per dimension: x ≈ low + code * step over the sample's range (rare values outside are clipped).
-        low, high = sample.min(axis=0), sample.max(axis=0)
-        margin = 0.05 * (high - low)
-        self.low = (low - margin).astype(np.float32)
-        self.step = (np.maximum(high - low + 2 * margin, 1e-6) / _LEVELS).astype(np.float32)
+        # Per dimension: x ≈ low + code * step over the middle 99% of the sample; the rare values
+        # outside are clipped, which buys finer steps for all the others.
+        low, high = np.percentile(sample, [0.5, 99.5], axis=0)
+        self.low = low.astype(np.float32)
+        self.step = (np.maximum(high - low, 1e-6) / _LEVELS).astype(np.float32)
         # Embeddings share a common direction; bits taken around the mean carry more information than raw signs.
         self.centre = sample.mean(axis=0).astype(np.float32)
         # Two dimensions a byte: the even one in the low nibble, the odd one in the high nibble.

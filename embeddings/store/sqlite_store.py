@@ -187,8 +187,8 @@ class SQLiteSnapshot:
         if self._matrix.exact:
             ranked = self._matrix.search(vector, k, mask)
         else:
-            # Approximate scores pick twice the candidates; their stored vectors decide the order.
-            ranked = exact_rescore(self._conn, self._matrix.search(vector, 2 * k, mask), vector)[:k]
+            # Approximate scores pick four times the candidates; their stored vectors decide the order.
+            ranked = exact_rescore(self._conn, self._matrix.search(vector, max(4 * k, 100), mask), vector)[:k]
         ids = self._ids_for_rowids([rowid for rowid, _ in ranked])
         return [ScoredChunk(ids[rowid], score) for rowid, score in ranked if rowid in ids]
 
