@@ -109,3 +109,13 @@ def test_cache_key_follows_the_source_files(tmp_path, model_cache):
     config = json.loads((copy / "config.json").read_text())
     (copy / "config.json").write_text(json.dumps({**config, "layer_norm_eps": 1e-6}))
     assert cache_key(copy, model_cache) != cache_key(source, model_cache)
+
+
+def test_an_unreadable_onnx_file_names_the_fix(tmp_path):
+    from embeddings.encoders.onnx_encoder import OnnxEncoder
+
+    broken = tmp_path / ONNX_FILENAME
+    broken.write_bytes(b"not a model")
+    tokenizer = describe_model("all-MiniLM-L6-v2").path / "tokenizer.json"
+    with pytest.raises(EncoderError, match="delete it to have it exported again"):
+        OnnxEncoder(broken, tokenizer, model_name="x", dimension=384, max_tokens=254)

@@ -32,9 +32,8 @@ class OnnxEncoder:
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_tokens + 2)
         self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("[PAD]") or 0)
-        self._counter = Tokenizer.from_file(str(tokenizer_path))
-        self._counter.no_truncation()
-        self._counter.no_padding()
+        self._tokenizer_path = tokenizer_path
+        self._counter = None  # a second tokenizer without truncation, made when first needed (indexing)
         options = onnxruntime.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
@@ -51,6 +50,13 @@ class OnnxEncoder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []
+        if self._counter is None:
+            from tokenizers import Tokenizer
+
+            counter = Tokenizer.from_file(str(self._tokenizer_path))
+            counter.no_truncation()
+            counter.no_padding()
+            self._counter = counter
         return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
