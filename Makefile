@@ -28,5 +28,12 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
+# Every benchmark (about an hour on 2 busy cores); each also runs alone: .venv/bin/python -m benchmarks.NAME
+bench: install
+	$(BIN)/python -m benchmarks.indexing
+	$(BIN)/python -m benchmarks.reindex
+	$(BIN)/python -m benchmarks.query
+	$(BIN)/python -m benchmarks.scale
+
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -28,13 +28,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
-        return int(args.handler(args, ArchivistService(settings)) or 0)
+        return int(args.handler(args, ArchivistService(settings, on_status=_print_status)) or 0)
     except (ArchivistError, EmbeddingsError) as exc:
         print(f"archivist: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("archivist: interrupted", file=sys.stderr)
         return 130
+
+
+def _print_status(message: str) -> None:
+    """One-off notices (the first ONNX export) on stderr, without breaking a progress bar."""
+    from tqdm import tqdm
+
+    tqdm.write(f"archivist: {message}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

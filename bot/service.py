@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,10 @@ class IndexStats:
     last_report: dict | None
 
 
+def _log_status(message: str) -> None:
+    logging.getLogger("archivist").info(message)
+
+
 def _default_answerer(encoder: Encoder) -> Answerer:
     from bot.answering.extractive import ExtractiveAnswerer
 
@@ -54,12 +59,18 @@ def _default_answerer(encoder: Encoder) -> Answerer:
 
 
 class ArchivistService:
-    """Answers questions from the archive; loads the model and opens the index on first use."""
+    """Answers questions from the archive; loads the model and opens the index on first use.
+
+    `on_status` hears one-off notices of slow preparation (the first ONNX export); by default
+    they are logged.
+    """
 
     def __init__(self, settings: Settings, *, encoder: Encoder | None = None, store: Store | None = None,
                  answerer_factory: AnswererFactory = _default_answerer,
-                 retrieval: RetrievalConfig = RetrievalConfig()) -> None:
+                 retrieval: RetrievalConfig = RetrievalConfig(),
+                 on_status: Callable[[str], None] | None = None) -> None:
         self.settings = settings
+        self._on_status = on_status or _log_status
         self._encoder = encoder
         self._store = store
         self._answerer_factory = answerer_factory
@@ -75,7 +86,11 @@ class ArchivistService:
     def encoder(self) -> Encoder:
         with self._lock:
             if self._encoder is None:
-                self._encoder = load_encoder(self.settings.model, threads=self.settings.torch_threads or None)
+                settings = self.settings
+                # Cheap: the model itself is loaded when something is first encoded.
+                self._encoder = load_encoder(settings.model, backend=settings.encoder_backend,
+                                             threads=settings.torch_threads or None, cache_dir=settings.cache_dir,
+                                             on_status=self._on_status)
             return self._encoder
 
     @property

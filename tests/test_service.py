@@ -70,5 +70,17 @@ def test_question_with_another_model_is_refused(service, sample_archive, tmp_pat
 
 def test_stats(service):
     stats = service.stats()
-    assert (stats.articles, stats.model) == (1, "sentence-transformers/all-MiniLM-L6-v2")
+    assert (stats.articles, stats.model) == (1, "sentence-transformers/all-MiniLM-L6-v2+onnx-int8")
     assert stats.last_report["added"] == ["alibaba-global-expansion.txt"]
+
+
+def test_unchanged_archive_reindexes_without_loading_the_model(sample_archive, tmp_path, onnx_export, model_cache):
+    settings = Settings(archive_dir=sample_archive, data_dir=tmp_path / "data", cache_dir=model_cache)
+    first = ArchivistService(settings)
+    assert first.reindex().added == ["alibaba-global-expansion.txt"] and first.encoder.loaded
+
+    second = ArchivistService(settings)
+    report = second.reindex()
+    assert (report.unchanged, report.added, report.updated, report.chunks_embedded) == (1, [], [], 0)
+    assert not second.encoder.loaded
+    assert not second.ask(HIRING).abstained and second.encoder.loaded

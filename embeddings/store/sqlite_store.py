@@ -17,12 +17,12 @@ from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, it
 from embeddings.store.index_meta import committed_meta, info_from_meta
 from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row
 from embeddings.store.sqlite_schema import migrate
-from embeddings.store.vector_matrix import NO_DATE, VectorMatrix
-from embeddings.text_query import fts5_match_expression
+from embeddings.store.sqlite_text import ranked_rowids
+from embeddings.store.sqlite_vectors import COMPRESS_ABOVE, exact_rescore, load_vectors
+from embeddings.store.vector_matrix import RowFilters
 
 INDEX_FILENAME = "index.sqlite3"
 _ARTICLE_SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
-_TITLE_WEIGHT = 2.0  # bm25 column weights: a headline word says more than a body word
 _SQL_BATCH = 500
 
 
@@ -38,8 +38,9 @@ def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
 class SQLiteStore:
     """Index in one SQLite file; safe to share between threads and processes."""
 
-    def __init__(self, path: Path, *, writer_wait_seconds: float = 2.0) -> None:
+    def __init__(self, path: Path, *, writer_wait_seconds: float = 2.0, compress_above: int = COMPRESS_ABOVE) -> None:
         self.path = Path(path)
+        self._compress_above = compress_above
         self.location = str(self.path)
         self._writer_wait_ms = int(writer_wait_seconds * 1000)
         try:
@@ -51,7 +52,7 @@ class SQLiteStore:
             raise StoreError(f"cannot open the index at {self.path} ({exc}); delete it and run `archivist index`") from exc
         self._local = threading.local()
         self._matrix_lock = threading.Lock()
-        self._matrix: tuple[int, VectorMatrix] | None = None
+        self._matrix: tuple[int, RowFilters] | None = None
 
     # -- connections -------------------------------------------------------------------------
 
@@ -128,10 +129,11 @@ class SQLiteStore:
         finally:
             conn.execute("COMMIT")
 
-    def _matrix_for(self, conn: sqlite3.Connection, generation: int) -> VectorMatrix:
+    def _matrix_for(self, conn: sqlite3.Connection, generation: int) -> RowFilters:
         with self._matrix_lock:
             if self._matrix is None or self._matrix[0] != generation:
-                self._matrix = (generation, _load_matrix(conn))
+                self._matrix = None  # let the old generation's arrays go before the new ones are built
+                self._matrix = (generation, load_vectors(conn, self._compress_above))
             return self._matrix[1]
 
     # -- writing -----------------------------------------------------------------------------
@@ -168,7 +170,7 @@ class SQLiteStore:
 class SQLiteSnapshot:
     """Read view inside one SQLite read transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, matrix: VectorMatrix) -> None:
+    def __init__(self, conn: sqlite3.Connection, matrix: RowFilters) -> None:
         self._conn = conn
         self._matrix = matrix
 
@@ -183,7 +185,11 @@ class SQLiteSnapshot:
             )
             tag_mask = self._matrix.row_mask(allowed)
             mask = tag_mask if mask is None else mask & tag_mask
-        ranked = self._matrix.search(vector, k, mask)
+        if self._matrix.exact:
+            ranked = self._matrix.search(vector, k, mask)
+        else:
+            # Approximate scores pick four times the candidates; their stored vectors decide the order.
+            ranked = exact_rescore(self._conn, self._matrix.search(vector, max(4 * k, 100), mask), vector)[:k]
         ids = self._ids_for_rowids([rowid for rowid, _ in ranked])
         return [ScoredChunk(ids[rowid], score) for rowid, score in ranked if rowid in ids]
 
@@ -191,15 +197,9 @@ class SQLiteSnapshot:
         if not terms:
             return []
         where, params = _filter_sql(filters)
-        extra = "".join(f" AND {w}" for w in where)
-        rows = self._conn.execute(
-            f"SELECT c.id, bm25(chunks_fts, {_TITLE_WEIGHT}, 1.0) AS rank "
-            "FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-            "JOIN articles a ON a.id = c.article_id "
-            f"WHERE chunks_fts MATCH ?{extra} ORDER BY rank LIMIT ?",
-            (fts5_match_expression(list(terms)), *params, int(k)),
-        ).fetchall()
-        return [ScoredChunk(r[0], -float(r[1])) for r in rows]
+        ranked = ranked_rowids(self._conn, terms, k, where, params)
+        ids = self._ids_for_rowids([rowid for rowid, _ in ranked])
+        return [ScoredChunk(ids[rowid], score) for rowid, score in ranked if rowid in ids]
 
     def fetch(self, chunk_ids: Sequence[str]) -> list[tuple[Chunk, Article]]:
         found: dict[str, tuple[Chunk, Article]] = {}
@@ -226,6 +226,11 @@ class SQLiteSnapshot:
         return np.stack([vectors[c] for c in chunk_ids]) if chunk_ids else np.zeros((0, 0), np.float32)
 
     def article_count(self, filters: SearchFilters) -> int:
+        if not (filters.date_from or filters.date_to or filters.tags):
+            # Counting rows scans an index (milliseconds at a million); the writer records the total.
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'articles'").fetchone()
+            if row is not None:
+                return int(row[0])
         where, params = _filter_sql(filters)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         return int(self._conn.execute(f"SELECT COUNT(*) FROM articles a {clause}", params).fetchone()[0])
@@ -290,18 +295,6 @@ def _finish(conn: sqlite3.Connection, meta: dict[str, str], model: str, dimensio
     conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
 
 
-def _load_matrix(conn: sqlite3.Connection) -> VectorMatrix:
-    rows = conn.execute(
-        "SELECT c.rowid, c.vector, a.date FROM chunks c JOIN articles a ON a.id = c.article_id ORDER BY c.rowid"
-    ).fetchall()
-    if not rows:
-        return VectorMatrix(np.zeros(0, np.int64), np.zeros((0, 1), np.float32), np.zeros(0, np.int32))
-    row_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-    dates = np.fromiter(
-        (dt.date.fromisoformat(r[2]).toordinal() if r[2] else NO_DATE for r in rows), dtype=np.int32, count=len(rows)
-    )
-    return VectorMatrix(row_ids, vectors, dates)
 
 
 def _filter_sql(filters: SearchFilters) -> tuple[list[str], list]:

@@ -1,4 +1,4 @@
-"""Exact cosine search over unit vectors held in one numpy matrix, with date filtering by mask."""
+"""Exact cosine search over unit vectors held in one numpy matrix, with date and tag filtering by mask."""
 
 from __future__ import annotations
 
@@ -7,16 +7,31 @@ import datetime as dt
 import numpy as np
 
 NO_DATE = -1
+_blas: list = []
 
 
-class VectorMatrix:
-    """Rows of unit float32 vectors, each with the row id of its chunk and its article's date."""
+def one_blas_thread():
+    """A context in which numpy's BLAS uses one thread.
 
-    def __init__(self, row_ids: np.ndarray, vectors: np.ndarray, date_ordinals: np.ndarray) -> None:
-        if vectors.ndim != 2 or len(row_ids) != len(vectors) or len(date_ordinals) != len(vectors):
-            raise ValueError("row_ids, vectors and date_ordinals must have one entry per row")
+    A matrix-vector product is memory-bound: a second thread gains little, and on a busy machine
+    waiting for it costs ten times the product itself (measured: 36 ms instead of 1.7 ms at 20,000 rows).
+    """
+    if not _blas:
+        from threadpoolctl import ThreadpoolController
+
+        _blas.append(ThreadpoolController())  # finds the loaded BLAS libraries: done once
+    return _blas[0].limit(limits=1, user_api="blas")
+
+
+class RowFilters:
+    """The chunk row id and article date of every row of a searchable matrix, and masks over them."""
+
+    exact = True  # whether search returns exact cosines (else the caller rescores its results)
+
+    def __init__(self, row_ids: np.ndarray, date_ordinals: np.ndarray) -> None:
+        if len(row_ids) != len(date_ordinals):
+            raise ValueError("row_ids and date_ordinals must have one entry per row")
         self.row_ids = np.ascontiguousarray(row_ids, dtype=np.int64)
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.date_ordinals = np.ascontiguousarray(date_ordinals, dtype=np.int32)
 
     def __len__(self) -> int:
@@ -37,11 +52,22 @@ class VectorMatrix:
         """Rows whose id is among allowed_row_ids."""
         return np.isin(self.row_ids, allowed_row_ids, assume_unique=False)
 
+
+class VectorMatrix(RowFilters):
+    """Rows of unit float32 vectors, each with the row id of its chunk and its article's date."""
+
+    def __init__(self, row_ids: np.ndarray, vectors: np.ndarray, date_ordinals: np.ndarray) -> None:
+        if vectors.ndim != 2 or len(row_ids) != len(vectors):
+            raise ValueError("row_ids, vectors and date_ordinals must have one entry per row")
+        super().__init__(row_ids, date_ordinals)
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+
     def search(self, query: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """(row id, cosine) of the k best rows, best first, among rows the mask allows."""
         if len(self) == 0 or k <= 0:
             return []
-        scores = self.vectors @ np.asarray(query, dtype=np.float32)
+        with one_blas_thread():
+            scores = self.vectors @ np.asarray(query, dtype=np.float32)
         if mask is not None:
             scores = np.where(mask, scores, -np.inf)
         k = min(k, len(scores))

@@ -1,0 +1,106 @@
+"""Benchmarks 3a/4: `ask` latency on the Wikinews corpus, and cold start from process start to the first answer.
+
+    python -m benchmarks.query [--rounds 3] [--cold-runs 5] [--data-dir DIR]
+
+Indexes the corpus with `archivist index` (unless --data-dir holds an index already), then times
+`ask` (encode + dense and BM25 search + fusion + extractive answer) for every dev question, and
+`archivist ask` as a fresh process. References measured in the same run: the same questions'
+encoding by the fp32 sentence-transformers model, and that model's own start-up to a first vector.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import ARTICLES, REPO, machine, percentile, print_table, require_corpus, timed
+from benchmarks.dev_eval import dev_questions
+from benchmarks.indexing import index_with_cli
+
+_TORCH_START = (
+    "from sentence_transformers import SentenceTransformer\n"
+    "from embeddings.encoders.model_files import describe_model\n"
+    "SentenceTransformer(describe_model('all-MiniLM-L6-v2').load_from, device='cpu').encode(['first question'])\n"
+)
+
+
+def cold_start(data_dir: Path, question: str) -> float:
+    """Seconds from launching `archivist ask` to its exit with the answer printed."""
+    env = {**os.environ, "ARCHIVIST_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    result, seconds = timed(lambda: subprocess.run([sys.executable, "-m", "bot", "ask", question, "--json"],
+                                                   capture_output=True, text=True, env=env, cwd=REPO))
+    if result.returncode != 0 or not json.loads(result.stdout)["answer"]:
+        raise SystemExit(f"archivist ask failed:\n{result.stderr}")
+    return seconds
+
+
+def process_seconds(code: str) -> float:
+    result, seconds = timed(lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=REPO))
+    if result.returncode != 0:
+        raise SystemExit(result.stderr.decode())
+    return seconds
+
+
+def warm_latencies(data_dir: Path, questions: list[str], rounds: int) -> dict[str, list[float]]:
+    """Per-question seconds of ask, of its retrieval alone, of its query encoding, and of the fp32 model's encoding."""
+    from bot.service import ArchivistService
+    from bot.settings import Settings
+    from embeddings.encoders import load_encoder
+
+    service = ArchivistService(Settings(archive_dir=ARTICLES, data_dir=data_dir))
+    service.ask(questions[0])  # loads the model and the vectors: that is the cold start, measured apart
+    reference = load_encoder(backend="torch")
+    reference.encode_query(questions[0])
+    times: dict[str, list[float]] = {"ask": [], "retrieve": [], "encode": [], "torch_encode": []}
+    for _ in range(rounds):
+        for question in questions:
+            times["ask"].append(timed(lambda: service.ask(question))[1])
+            times["retrieve"].append(timed(lambda: service.retrieve(question))[1])
+            times["encode"].append(timed(lambda: service.encoder.encode_query(question))[1])
+            times["torch_encode"].append(timed(lambda: reference.encode_query(question))[1])
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--data-dir", type=Path)
+    args = parser.parse_args()
+    require_corpus()
+    print(machine())
+    questions = [q["question"] for q in dev_questions()]
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = args.data_dir or Path(tmp)
+        if not (data_dir / "index.sqlite3").is_file():
+            index_with_cli(ARTICLES, data_dir)
+        colds, torch_starts, bare = [], [], []
+        for run in range(args.cold_runs):
+            colds.append(cold_start(data_dir, questions[run % len(questions)]))
+            torch_starts.append(process_seconds(_TORCH_START))
+            bare.append(process_seconds("pass"))
+        times = warm_latencies(data_dir, questions, args.rounds)
+    ask, retrieve, encode, torch_encode = times["ask"], times["retrieve"], times["encode"], times["torch_encode"]
+    print_table(f"Questions ({len(questions)} dev questions × {args.rounds}; cold start: median of {args.cold_runs})", [
+        ("`ask` p50 / p95 (encode + search + fusion + answer)", f"{percentile(ask, 50) * 1e3:.0f} / "
+         f"{percentile(ask, 95) * 1e3:.0f} ms", "target p95 ≤ 100 ms"),
+        ("of which retrieval p50 / p95 (encode + both searches + fusion + fetch)",
+         f"{percentile(retrieve, 50) * 1e3:.0f} / {percentile(retrieve, 95) * 1e3:.0f} ms",
+         "the rest is the extractive answer, which encodes the top passages' sentences"),
+        ("query encoding p50, onnx int8", f"{percentile(encode, 50) * 1e3:.1f} ms",
+         f"fp32 sentence-transformers: {percentile(torch_encode, 50) * 1e3:.1f} ms"),
+        ("`archivist ask` in a fresh process, to the answer", f"{statistics.median(colds):.2f} s",
+         f"target ≤ 1.5 s; sentence-transformers start to a first vector: {statistics.median(torch_starts):.2f} s; "
+         f"bare `python -c pass`: {statistics.median(bare):.2f} s"),
+    ])
+
+
+if __name__ == "__main__":
+    main()

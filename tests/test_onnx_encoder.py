@@ -1,0 +1,121 @@
+"""The fast encoder: exported once into the cache, torch-free when loaded, and close to the fp32 model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from embeddings.encoders import load_encoder
+from embeddings.encoders.model_files import describe_model
+from embeddings.encoders.onnx_export import ONNX_FILENAME, cache_key
+from embeddings.errors import EncoderError
+from tests.conftest import REPO, SAMPLE_ARCHIVE
+
+TEXTS = [
+    "Alibaba to push global expansion, says new CEO",
+    "Zhang also explained that the company would prioritise international hiring.",
+    "What did Alibaba's CEO say about hiring?",
+    "The football club announced a new manager after a disappointing season.",
+    "Scientists observed the comet passing close to the Sun on Tuesday.",
+    (SAMPLE_ARCHIVE / "alibaba-global-expansion.txt").read_text(encoding="utf-8"),  # longer than the model's limit
+]
+
+
+def test_first_use_exports_into_the_cache_and_says_so(onnx_export, model_cache):
+    encoder, messages = onnx_export
+    assert encoder.model_name == "sentence-transformers/all-MiniLM-L6-v2+onnx-int8"
+    assert any("exporting" in m and "int8 ONNX" in m for m in messages)
+    assert len(list(model_cache.rglob(ONNX_FILENAME))) == 1
+
+    again: list[str] = []
+    reloaded = load_encoder(cache_dir=model_cache, on_status=again.append)
+    np.testing.assert_allclose(reloaded.encode_query(TEXTS[0]), encoder.encode_query(TEXTS[0]), atol=1e-6)
+    assert again == [] and len(list(model_cache.rglob(ONNX_FILENAME))) == 1
+
+
+def test_vectors_match_the_fp32_model(real_encoder, torch_encoder):
+    fast, reference = real_encoder.encode_documents(TEXTS), torch_encoder.encode_documents(TEXTS)
+    cosines = (fast * reference).sum(axis=1)
+    assert cosines.min() >= 0.98, cosines
+    np.testing.assert_allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    assert real_encoder.count_tokens(TEXTS) == torch_encoder.count_tokens(TEXTS)
+    query = real_encoder.encode_query(TEXTS[2])
+    assert float(query @ torch_encoder.encode_query(TEXTS[2])) >= 0.98
+
+
+def test_batches_keep_input_order(onnx_export):
+    encoder = onnx_export[0]
+    texts = [f"{t} ({i})" for i in range(6) for t in TEXTS]  # more than one length-sorted batch
+    vectors = encoder.encode_documents(texts)
+    singles = np.stack([encoder.encode_query(t) for t in texts])
+    # Dynamic quantisation scales activations per batch, so a batched vector is close to, not
+    # equal to, the same text encoded alone; each row must still be nearest a copy of its own text.
+    cosines = vectors @ singles.T
+    assert np.diag(cosines).min() >= 0.97
+    assert [int(np.argmax(row)) % len(TEXTS) for row in cosines] == [i % len(TEXTS) for i in range(len(texts))]
+    assert encoder.encode_documents([]).shape == (0, 384)
+    assert float(encoder.encode_query("") @ encoder.encode_query("")) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_query_time_loading_does_not_import_torch(onnx_export, model_cache):
+    script = (
+        "import json, sys\n"
+        "from embeddings.encoders import load_encoder\n"
+        f"encoder = load_encoder(cache_dir={str(model_cache)!r})\n"
+        "vector = encoder.encode_query('hiring at Alibaba')\n"
+        "print(json.dumps([len(vector), sorted({'torch', 'transformers', 'sentence_transformers'} & set(sys.modules))]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [384, []]
+
+
+def test_encoder_identity_is_known_without_loading_the_model(model_cache):
+    fast = load_encoder(cache_dir=model_cache)
+    slow = load_encoder(backend="torch")
+    assert (fast.model_name, fast.dimension, fast.max_tokens) == ("sentence-transformers/all-MiniLM-L6-v2+onnx-int8", 384, 254)
+    assert (slow.model_name, slow.dimension, slow.max_tokens) == ("sentence-transformers/all-MiniLM-L6-v2", 384, 254)
+    assert not fast.loaded and not slow.loaded
+
+
+def test_models_the_onnx_path_cannot_run_are_refused_with_the_fix(tmp_path):
+    (tmp_path / "modules.json").write_text(json.dumps([
+        {"type": "sentence_transformers.models.Transformer"}, {"type": "sentence_transformers.models.Pooling"},
+        {"type": "sentence_transformers.models.Dense"}]))
+    for model in ("someone/not-on-this-machine", str(tmp_path)):
+        with pytest.raises(EncoderError, match="ARCHIVIST_ENCODER_BACKEND=torch"):
+            load_encoder(model)
+    with pytest.raises(EncoderError, match="unknown encoder backend"):
+        load_encoder(backend="tensorflow")
+
+
+def test_cache_key_follows_the_source_files(tmp_path, model_cache):
+    source = describe_model("all-MiniLM-L6-v2").path
+    copy = tmp_path / "model"
+    copy.mkdir()
+    for path in source.rglob("*"):
+        target = copy / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        elif path.name.endswith(".safetensors"):
+            target.symlink_to(path)
+        else:
+            target.write_bytes(path.read_bytes())
+    assert cache_key(copy, model_cache) == cache_key(source, model_cache)
+    config = json.loads((copy / "config.json").read_text())
+    (copy / "config.json").write_text(json.dumps({**config, "layer_norm_eps": 1e-6}))
+    assert cache_key(copy, model_cache) != cache_key(source, model_cache)
+
+
+def test_an_unreadable_onnx_file_names_the_fix(tmp_path):
+    from embeddings.encoders.onnx_encoder import OnnxEncoder
+
+    broken = tmp_path / ONNX_FILENAME
+    broken.write_bytes(b"not a model")
+    tokenizer = describe_model("all-MiniLM-L6-v2").path / "tokenizer.json"
+    with pytest.raises(EncoderError, match="delete it to have it exported again"):
+        OnnxEncoder(broken, tokenizer, model_name="x", dimension=384, max_tokens=254)
