@@ -23,20 +23,23 @@ import numpy as np
 
 from benchmarks.common import REPO, machine, percentile, print_table, timed
 from benchmarks.synthetic import DIMENSION, make_archive, write_store
-from embeddings.fusion import weighted_rrf
+from embeddings.retrieval import RetrievalConfig
 from embeddings.text_query import query_terms
 
 
 def reference_search(archive, bm25, vector: np.ndarray, text: str, k: int = 50) -> list[int]:
-    """Exact dense top k + BM25 top k, fused by weighted reciprocal rank (the Retriever's weights)."""
+    """Exact dense top k + BM25 top k, scored as the Retriever scores them (cosine + full-text rank bonus)."""
     scores = archive.vectors @ vector
     dense = np.argpartition(-scores, k)[:k]
     dense = dense[np.argsort(-scores[dense])]
     text_scores = bm25.get_scores(query_terms(text))
     lexical = np.argpartition(-text_scores, k)[:k]
     lexical = lexical[np.argsort(-text_scores[lexical])]
-    fused = weighted_rrf([[str(i) for i in dense], [str(i) for i in lexical]], [1.0, 0.5])
-    return [int(i) for i in sorted(fused, key=lambda key: -fused[key])[:10]]
+    config = RetrievalConfig()
+    fused = {int(i): float(scores[i]) for i in dense}
+    for rank, i in enumerate(lexical, start=1):
+        fused[int(i)] = fused.get(int(i), float(scores[i])) + config.text_weight / (1 + (rank - 1) / config.text_rank_scale)
+    return sorted(fused, key=lambda key: -fused[key])[:10]
 
 
 def run_size(passages: int, queries: int, reference_queries: int) -> dict:
