@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answering import Answer, Answerer
+from bot.answering import CLOSEST_ARTICLES, Answer, Answerer, abstention
 from bot.errors import InvalidQuestionError, NotFoundError
 from bot.followup import FollowUpContext, answer_in_context
 from bot.settings import Settings
@@ -124,7 +124,10 @@ class ArchivistService:
         question = self._validated(question)
         query = context.search_query(question) if context else question
         result = self.retriever().search(query, filters, limit=10)
-        if context is None:
+        if result.unknown_names:
+            names = ", ".join(result.unknown_names)
+            answer = abstention(question, result.hits, CLOSEST_ARTICLES, f"No article in it mentions {names}.")
+        elif context is None:
             answer = self.answerer.answer(question, result.hits)
         else:
             answer = answer_in_context(question, result.hits, context, self.answerer.answer)

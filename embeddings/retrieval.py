@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from embeddings.dedupe import collapse_duplicates
 from embeddings.encoders import Encoder
 from embeddings.fusion import cap_per_group
 from embeddings.models import Article, Chunk, Hit, SearchFilters
+from embeddings.names import question_names
 from embeddings.query_dates import DateScope, date_scope
 from embeddings.store import Snapshot, Store
 from embeddings.text_query import query_terms
@@ -30,19 +32,21 @@ class RetrievalConfig:
     """
 
     candidates: int = 50
-    text_weight: float = 0.02
+    text_weight: float = 0.05
     text_rank_scale: float = 5.0
     date_weight: float = 0.06
     recency_weight: float = 0.05
     max_per_article: int = 2
+    rare_name_articles: int = 1  # a name found in at most this many articles, none of them retrieved, is unknown
 
 
 @dataclass(frozen=True)
 class RetrievalResult:
-    """Ranked hits and how many articles the search looked at."""
+    """Ranked hits, how many articles the search looked at, and names of the question the archive lacks."""
 
     hits: list[Hit]
     articles_searched: int
+    unknown_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -73,12 +77,15 @@ class Retriever:
         with self.store.snapshot() as snap:
             candidates = self._candidates(snap, query, vector, filters, mode)
             searched = snap.article_count(filters)
-        self._score(candidates, date_scope(query), mode)
-        candidates.sort(key=lambda c: -c.score)
-        hits = collapse_duplicates([Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates])
-        by_id = {h.chunk.id: h for h in hits}
-        kept = cap_per_group(list(by_id), {key: h.article.id for key, h in by_id.items()}, self.config.max_per_article)
-        return RetrievalResult([by_id[key] for key in kept[:limit]], searched)
+            self._score(candidates, date_scope(query), mode)
+            candidates.sort(key=lambda c: -c.score)
+            hits = collapse_duplicates([Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates])
+            by_id = {h.chunk.id: h for h in hits}
+            kept = cap_per_group(list(by_id), {key: h.article.id for key, h in by_id.items()},
+                                 self.config.max_per_article)[:limit]
+            hits = [by_id[key] for key in kept]
+            unknown = self._unknown_names(snap, query, hits, filters) if mode == "hybrid" else ()
+        return RetrievalResult(hits, searched, unknown)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,
                     mode: str) -> list[_Candidate]:
@@ -98,6 +105,27 @@ class Retriever:
             _Candidate(fetched[k][0], fetched[k][1], float(cosines[k]), dense_rank.get(k), text_rank.get(k))
             for k in keys
         ]
+
+    def _unknown_names(self, snap: Snapshot, query: str, hits: Sequence[Hit], filters: SearchFilters) -> tuple[str, ...]:
+        """Names in the question that no retrieved article mentions and (almost) no article anywhere does.
+
+        "How fast did Xiaomi's shipments grow?" cannot be answered from an archive that never
+        mentions Xiaomi, however close the closest passage looks.
+        """
+        retrieved = {h.article.id for h in hits}
+        texts = " ".join(f"{h.article.title} {h.article.body}" for h in hits[:4]).lower()
+        unknown = []
+        for name in question_names(query):
+            if re.search(rf"\b{re.escape(name.lower())}\b", texts):
+                continue
+            terms = query_terms(name)
+            if not terms:
+                continue
+            # A chunk id is "<article id>#<ordinal>", so the articles can be counted without fetching.
+            mentions = {c.chunk_id.rsplit("#", 1)[0] for c in snap.text_search(terms, 50, filters)}
+            if len(mentions) <= self.config.rare_name_articles and not mentions & retrieved:
+                unknown.append(name)
+        return tuple(unknown)
 
     def _score(self, candidates: Sequence[_Candidate], scope: DateScope | None, mode: str) -> None:
         cfg = self.config

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.answering.candidates import Candidate, SourceArticle, gather, measure
 from bot.answering.quotes import speaker_query
-from bot.answering.types import NOT_FOUND_TEXT, Answer, Citation
+from bot.answering.types import CLOSEST_ARTICLES, Answer, Citation, abstention
 from embeddings.encoders import Encoder
 from embeddings.models import Hit
 
@@ -20,18 +20,19 @@ class ExtractiveConfig:
     each one is a feature any news question has, never a rule about a particular question.
     """
 
-    abstain_below: float = 0.35      # best passage cosine under this: not in the archive
+    abstain_below: float = 0.38      # best passage cosine under this: not in the archive
+    min_speaker_match: float = 0.3   # "what did X say" needs a statement this attributable to X
     article_margin: float = 0.04     # further articles are cited when this close to the best
-    max_articles: int = 3
+    max_articles: int = 2
     max_words: int = 80
     sentence_margin: float = 0.25    # further sentences must score within this of the best
-    closest_articles: int = 3
+    closest_articles: int = CLOSEST_ARTICLES
     w_similarity: float = 1.0
     w_overlap: float = 0.25
     w_answer_type: float = 0.1
     w_speaker: float = 0.4
     w_lead: float = 0.05
-    w_first_article: float = 0.1
+    w_retrieval: float = 1.0         # the article's retrieval score (cosine plus its bonuses)
 
 
 class ExtractiveAnswerer:
@@ -47,7 +48,11 @@ class ExtractiveAnswerer:
         if not hits or best < cfg.abstain_below:
             return abstention(question, hits, cfg.closest_articles)
         sources = choose_sources(hits, cfg.article_margin, cfg.max_articles)
-        candidates = gather(sources, speaker_query(question))
+        speaker = speaker_query(question)
+        candidates = gather(sources, speaker)
+        if speaker and max((c.speaker for c in candidates), default=0.0) < cfg.min_speaker_match:
+            reason = f"The closest articles quote nothing said by {speaker.phrase}."
+            return abstention(question, hits, cfg.closest_articles, reason)
         measure(candidates, question, self.encoder)
         for candidate in candidates:
             candidate.score = self._score(candidate)
@@ -60,7 +65,7 @@ class ExtractiveAnswerer:
         cfg = self.config
         return (cfg.w_similarity * c.similarity + cfg.w_overlap * c.overlap + cfg.w_answer_type * c.answer_type
                 + cfg.w_speaker * c.speaker + cfg.w_lead * (c.index == 0)
-                + cfg.w_first_article * (c.source.rank == 0))
+                + cfg.w_retrieval * c.source.hit.score)
 
 
 def choose_sources(hits: Sequence[Hit], margin: float, limit: int) -> list[SourceArticle]:
@@ -117,15 +122,3 @@ def _hit_holding(candidate: Candidate) -> Hit:
         if hit.chunk.start <= candidate.start and candidate.end <= hit.chunk.end:
             return hit
     return candidate.source.hit
-
-
-def abstention(question: str, hits: Sequence[Hit], limit: int) -> Answer:
-    """The honest answer when the archive does not hold one: say so, show the closest articles."""
-    closest, seen = [], set()
-    for hit in hits:
-        if hit.article.id not in seen:
-            seen.add(hit.article.id)
-            closest.append(hit)
-        if len(closest) >= limit:
-            break
-    return Answer(question, NOT_FOUND_TEXT, [], abstained=True, closest=closest)

@@ -38,6 +38,7 @@ class SpeakerQuery:
 
     who: frozenset[str]
     topic: str
+    phrase: str = ""  # the speaker as the question names them ("AT&T's CEO")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def speaker_query(question: str) -> SpeakerQuery | None:
             who = frozenset(content_stems(match.group("who")))
             if who:
                 topic = (match.groupdict().get("topic") or "").strip(" ?.")
-                return SpeakerQuery(who, topic)
+                return SpeakerQuery(who, topic, match.group("who").strip())
     return None
 
 

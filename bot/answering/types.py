@@ -9,6 +9,7 @@ from typing import Protocol
 from embeddings.models import Article, Hit
 
 NOT_FOUND_TEXT = "I couldn't find that in the archive."
+CLOSEST_ARTICLES = 3  # how many closest articles an abstention shows
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,20 @@ class Answerer(Protocol):
 
     Contract: every [n] in the text refers to a Citation built from one of the given hits;
     every citation is referred to; no article is cited twice; when the hits do not answer the
-    question the Answer abstains (text NOT_FOUND_TEXT) and lists the closest articles instead.
+    question the Answer abstains (its text starts with NOT_FOUND_TEXT) and lists the closest articles.
     """
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...
+
+
+def abstention(question: str, hits: Sequence[Hit], limit: int, reason: str = "") -> Answer:
+    """The honest answer when the archive does not hold one: say so (and why), show the closest articles."""
+    closest, seen = [], set()
+    for hit in hits:
+        if hit.article.id not in seen:
+            seen.add(hit.article.id)
+            closest.append(hit)
+        if len(closest) >= limit:
+            break
+    text = f"{NOT_FOUND_TEXT} {reason}" if reason else NOT_FOUND_TEXT
+    return Answer(question, text, [], abstained=True, closest=closest)
