@@ -9,11 +9,12 @@ from pathlib import Path
 from embeddings.errors import ParseError
 from embeddings.models import Article
 from embeddings.parsing.decoding import decode_text
+from embeddings.parsing.html_page import parse_html
 from embeddings.parsing.json_records import iter_json, iter_jsonl
 from embeddings.parsing.markdown import parse_markdown
 from embeddings.parsing.plain_text import parse_plain_text
 
-SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".json", ".jsonl")
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".json", ".jsonl", ".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ def _dispatch(
             on_bytes(len(data))
         if suffix == ".json":
             yield from iter_json(data, rel)
+            return
+        if suffix in (".html", ".htm"):
+            yield parse_html(data, path=rel, default_id=rel)
             return
         text = decode_text(data, rel)
         if suffix in (".md", ".markdown"):
