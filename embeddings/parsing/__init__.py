@@ -19,12 +19,17 @@ SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".json", ".jsonl", ".html", 
 
 @dataclass(frozen=True)
 class ParseLimits:
-    """Sizes past which input is refused rather than indexed."""
+    """Sizes past which input is refused (and reported with the reason) rather than indexed.
+
+    max_chunks_per_article is checked by the indexer once an article is cut into passages:
+    past it an article is a book or a dump, and would crowd every answer.
+    """
 
     max_file_bytes: int = 20 * 1024 * 1024
     max_jsonl_bytes: int = 4 * 1024 * 1024 * 1024
     max_record_bytes: int = 8 * 1024 * 1024
     max_body_chars: int = 2_000_000
+    max_chunks_per_article: int = 1000
 
 
 def iter_articles(

@@ -142,9 +142,9 @@ class SQLiteStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise ReindexBusyError(
-                    f"another reindex is writing to {self.location}; wait for it to finish"
-                ) from exc
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise StoreError(f"cannot write to the index at {self.location} ({exc})") from exc
+                raise ReindexBusyError.at(self.location) from exc
             try:
                 meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
                 current = _info_from_meta(meta)
