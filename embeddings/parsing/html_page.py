@@ -48,7 +48,6 @@ def parse_html(data: bytes, *, path: str, default_id: str) -> Article:
     except RecursionError:
         raise ParseError(path, "the page is nested too deeply to read") from None
     except Exception as exc:  # a heuristic third-party extractor fed hostile markup can raise anything
-        open("/tmp/exc.log", "a").write(f"{type(exc).__name__}: {exc}\n")
         raise ParseError(path, f"the page could not be read as HTML ({type(exc).__name__})") from exc
     if document is None or extra is None:
         raise ParseError(path, "no article text found in the page (is it an index, a login or an empty page?)")
