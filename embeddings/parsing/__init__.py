@@ -48,7 +48,8 @@ def iter_articles(
     size = path.stat().st_size
     limit = limits.max_jsonl_bytes if suffix == ".jsonl" else limits.max_file_bytes
     if size > limit:
-        yield ParseError(rel, f"file is {size // (1024 * 1024)} MiB, over the {limit // (1024 * 1024)} MiB limit")
+        yield ParseError(rel, f"file is {human_size(size)}, over the {human_size(limit)} limit for {suffix} files; "
+                              "split it into smaller files")
         return
     for item in _dispatch(path, rel, suffix, limits, on_bytes):
         if isinstance(item, Article) and len(item.body) > limits.max_body_chars:
@@ -56,6 +57,14 @@ def iter_articles(
                                   f"{limits.max_body_chars:,} limit; split it into several articles")
         else:
             yield item
+
+
+def human_size(size: int) -> str:
+    """4 KiB, 20.5 MiB, 4 GiB: a size as a person reads it, exact enough to compare with a limit."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size:,} bytes"
 
 
 def _dispatch(
