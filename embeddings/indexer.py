@@ -128,6 +128,7 @@ class _Run:
         self.pending_chunks += 1 + len(article.body) // 1000
         if self.pending_chunks >= _BATCH_CHUNKS:
             self.flush()
+            self.phase("parsing")
 
     def flush(self) -> None:
         if not self.pending:
@@ -148,7 +149,6 @@ class _Run:
             self.report.chunks_reused += sum(1 for h in hashes if h in existing)
             self.writer.put_article(article, chunks, vectors, hashes)
         self.pending, self.pending_chunks = [], 0
-        self.phase("parsing")
 
     def _plan(self, article: Article):
         """Chunks, encoder inputs, their hashes and reusable vectors of one article (None: refused)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embeddings.encoders import Encoder
+from embeddings.errors import ModelMismatchError
 from embeddings.fusion import cap_per_group, weighted_rrf
 from embeddings.models import Hit, SearchFilters
 from embeddings.store import Store
@@ -48,6 +49,10 @@ class Retriever:
         terms = query_terms(query)
         cfg = self.config
         with self.store.snapshot() as snap:
+            # Checked again inside the snapshot: a rebuild with another model may have committed
+            # since the check above, and its vectors cannot be compared with this query's.
+            if snap.model is not None and snap.model != self.encoder.model_name:
+                raise ModelMismatchError(snap.model, self.encoder.model_name)
             dense = snap.dense_search(vector, cfg.candidates, filters) if mode != "text" else []
             text = snap.text_search(terms, cfg.candidates, filters) if mode != "dense" else []
             rankings = [[c.chunk_id for c in dense], [c.chunk_id for c in text]]
