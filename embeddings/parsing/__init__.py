@@ -9,7 +9,6 @@ from pathlib import Path
 from embeddings.errors import ParseError
 from embeddings.models import Article
 from embeddings.parsing.decoding import decode_text
-from embeddings.parsing.html_page import parse_html
 from embeddings.parsing.json_records import iter_json, iter_jsonl
 from embeddings.parsing.markdown import parse_markdown
 from embeddings.parsing.plain_text import parse_plain_text
@@ -81,6 +80,10 @@ def _dispatch(
             yield from iter_json(data, rel)
             return
         if suffix in (".html", ".htm"):
+            # Imported on first use: trafilatura takes a quarter of a second to import, and
+            # `archivist ask` (or a bot starting) never needs it.
+            from embeddings.parsing.html_page import parse_html
+
             yield parse_html(data, path=rel, default_id=rel)
             return
         text = decode_text(data, rel)
