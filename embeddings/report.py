@@ -82,9 +82,6 @@ class ReindexReport:
         return json.dumps(payload, ensure_ascii=False)
 
 
-PHASES = ("parsing", "encoding", "writing", "removing", "committing", "done")
-
-
 @dataclass(frozen=True)
 class ReindexProgress:
     """A progress report: the phase, bytes of article files read so far, and what was done with them.
