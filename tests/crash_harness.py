@@ -62,6 +62,7 @@ class Launcher:
 
     def __init__(self, workdir: Path, env: dict[str, str]) -> None:
         self.workdir, self.env, self.count = workdir, env, 0
+        self.runs: list[Run] = []
         self.zygote = subprocess.Popen([sys.executable, "-m", "tests.zygote"], cwd=REPO, text=True,
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -76,11 +77,14 @@ class Launcher:
             with out.open("w") as stdout, err.open("w") as stderr:
                 process = subprocess.Popen([sys.executable, "-m", "bot", *argv], cwd=self.workdir, stdout=stdout,
                                            stderr=stderr, env={**os.environ, **self.env, "PYTHONPATH": str(REPO)})
-            return Run(process.pid, out, err, lambda pid: process.wait(300))
+            run = Run(process.pid, out, err, lambda pid: process.wait(300))
+            self.runs.append(run)
+            return run
         reply = self._ask({"op": "run", "argv": argv, "env": self.env, "cwd": str(self.workdir),
                            "stdout": str(out), "stderr": str(err), "stop_at": stop_at})
         run = Run(reply["pid"], out, err, lambda pid: self._ask({"op": "wait", "pid": pid})["status"])
         run.stop_at = stop_at
+        self.runs.append(run)
         return run
 
     def _ask(self, request: dict) -> dict:
@@ -89,6 +93,13 @@ class Launcher:
         return json.loads(self.zygote.stdout.readline())
 
     def close(self) -> None:
+        """End the zygote, and any run a failed test left behind (stopped runs hold the write lock)."""
+        for run in self.runs:
+            if run.status is None:
+                try:
+                    os.kill(run.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         self.zygote.stdin.close()
         self.zygote.wait(30)
 

@@ -60,11 +60,23 @@ def read_outcomes(path: Path) -> list[dict]:
     return [json.loads(line) for line in lines if line.endswith("}")]
 
 
-def start_reader(store_path: Path, tmp_path: Path, name: str, model: str = "test/hashing", dimension: int = 256):
-    out, stop = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.stop"
-    process = subprocess.Popen([sys.executable, "-m", "tests.readers", str(store_path), model, str(dimension),
-                                str(stop), str(out)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
-    return process, out, stop
+@pytest.fixture
+def readers():
+    """Starts reader processes, and ends any still running when the test ends, passed or failed."""
+    started: list[subprocess.Popen] = []
+
+    def start(store_path: Path, tmp_path: Path, name: str, model: str = "test/hashing", dimension: int = 256):
+        out, stop = tmp_path / f"{name}.jsonl", tmp_path / f"{name}.stop"
+        process = subprocess.Popen([sys.executable, "-m", "tests.readers", str(store_path), model, str(dimension),
+                                    str(stop), str(out)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+        started.append(process)
+        return process, out, stop
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait(30)
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 60) -> bool:
@@ -123,16 +135,16 @@ def test_threads_asking_during_a_reindex_see_old_or_new(old_index):
     assert sum(len(s) for s in seen.values()) > 100
 
 
-def test_processes_asking_during_a_reindex_see_old_or_new(old_index, tmp_path):
+def test_processes_asking_during_a_reindex_see_old_or_new(old_index, tmp_path, readers):
     archive, store_path = old_index
-    early, early_out, early_stop = start_reader(store_path, tmp_path, "early")
+    early, early_out, early_stop = readers(store_path, tmp_path, "early")
     assert wait_for(lambda: "old" in kinds(read_outcomes(early_out))), "the reader never answered"
     late: dict[str, object] = {}
 
     def on_progress(event) -> None:
         # A reader process that starts while the reindex holds the write lock.
         if event.phase == "writing" and not late:
-            late["process"], late["out"], late["stop"] = start_reader(store_path, tmp_path, "late")
+            late["process"], late["out"], late["stop"] = readers(store_path, tmp_path, "late")
 
     def late_reader_answered() -> bool:
         return bool(late) and "old" in kinds(read_outcomes(late["out"]))
@@ -150,9 +162,9 @@ def test_processes_asking_during_a_reindex_see_old_or_new(old_index, tmp_path):
     assert opened["kind"] == "opened" and opened["seconds"] < 20  # did not wait for the reindex to finish
 
 
-def test_model_change_rebuilds_beside_the_old_index_which_serves_until_the_swap(old_index, tmp_path):
+def test_model_change_rebuilds_beside_the_old_index_which_serves_until_the_swap(old_index, tmp_path, readers):
     archive, store_path = old_index
-    reader, out, stop = start_reader(store_path, tmp_path, "old-model")
+    reader, out, stop = readers(store_path, tmp_path, "old-model")
     assert wait_for(lambda: "old" in kinds(read_outcomes(out)))
     rebuild_started = time.time()
 
