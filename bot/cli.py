@@ -7,7 +7,8 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot import terminal
@@ -53,8 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = commands.add_parser("index", help="index (or reindex) the archive; only changed articles are re-embedded")
     index.add_argument("path", nargs="?", type=Path, help="archive directory or file (default: ARCHIVIST_ARCHIVE_DIR)")
-    index.add_argument("--rebuild", action="store_true", help="re-embed everything (needed after changing the model)")
-    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.add_argument("--rebuild", action="store_true",
+                       help="re-embed everything (needed after changing the model); the current index keeps "
+                            "answering until the rebuild completes")
+    index.add_argument("--progress", choices=("auto", "bar", "lines", "none"), default="auto",
+                       help="a progress bar (auto: on a terminal), one line per step on stderr (for logs), or none")
+    index.add_argument("--quiet", action="store_true", help="no progress display (same as --progress none)")
     index.add_argument("--json", action="store_true", help="print the report as JSON")
     index.set_defaults(handler=_index)
 
@@ -117,26 +122,43 @@ def _print_json(payload: object) -> None:
 
 
 def _index(args: argparse.Namespace, service: ArchivistService) -> int:
-    from tqdm import tqdm
-
-    bar = tqdm(total=0, unit="B", unit_scale=True, desc="indexing", file=sys.stderr,
-               disable=True if args.quiet else None, dynamic_ncols=True)
-
-    def progress(event: ReindexProgress) -> None:
-        bar.total = event.bytes_total
-        bar.n = event.bytes_done
-        bar.set_postfix(articles=event.articles_seen, embedded=event.chunks_embedded, refresh=False)
-        bar.refresh()
-
-    try:
+    if args.rebuild:
+        print(terminal.rebuild_notice(service.store.info(), service.settings.model), file=sys.stderr)
+    mode = "none" if args.quiet else args.progress
+    with _progress_display(mode) as progress:
         report = service.reindex(args.path, rebuild=args.rebuild, on_progress=progress)
-    finally:
-        bar.close()
     if args.json:
         _print_json(json.loads(report.to_json()))
     else:
         print(terminal.render_report(report))
     return 0
+
+
+@contextmanager
+def _progress_display(mode: str) -> Iterator[Callable[[ReindexProgress], None] | None]:
+    """A progress callback for the mode: a tqdm bar, one stderr line per event, or nothing."""
+    if mode == "none":
+        yield None
+        return
+    if mode == "lines":
+        yield lambda event: print(terminal.progress_line(event), file=sys.stderr, flush=True)
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="B", unit_scale=True, desc="indexing", file=sys.stderr,
+               disable=None if mode == "auto" else False, dynamic_ncols=True)
+
+    def update(event: ReindexProgress) -> None:
+        bar.total = event.bytes_total
+        bar.n = event.bytes_done
+        bar.set_description(event.phase, refresh=False)
+        bar.set_postfix(articles=event.articles_seen, embedded=event.chunks_embedded, refresh=False)
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
 
 
 def _ask(args: argparse.Namespace, service: ArchivistService) -> int:

@@ -7,8 +7,9 @@ import textwrap
 
 from bot.answering import Answer
 from bot.service import IndexStats
-from embeddings.indexer import ReindexReport
+from embeddings.indexer import ReindexProgress, ReindexReport
 from embeddings.models import Article, Hit
+from embeddings.store import IndexInfo
 
 _WIDTH = 100
 
@@ -85,6 +86,28 @@ def render_report(report: ReindexReport) -> str:
     if report.failed:
         lines.append("Skipped:")
         lines.extend(f"  {failure}" for failure in report.failed)
+        if report.failed.total > len(report.failed):
+            lines.append(f"  … and {report.failed.total - len(report.failed):,} more")
+    return "\n".join(lines)
+
+
+def progress_line(event: ReindexProgress) -> str:
+    """One line per progress event, for logs: `indexing: phase=encoding 1.2/3.4 MB, 120 articles, 300 embedded`."""
+    return (f"indexing: phase={event.phase} {event.bytes_done / 1e6:.1f}/{event.bytes_total / 1e6:.1f} MB, "
+            f"{plural(event.articles_seen, 'article')}, {event.chunks_embedded:,} embedded")
+
+
+def rebuild_notice(current: IndexInfo | None, model: str) -> str:
+    """What `index --rebuild` is about to do, said before the long wait."""
+    if current is None:
+        return f"Building the index from scratch with {model}."
+    change = f"switching from {current.model} to {model}" if current.model != model else f"with {model}"
+    lines = [f"Rebuilding the whole index ({plural(current.articles, 'article')}), {change}.",
+             "The current index keeps answering questions until the rebuild completes, then the new one "
+             "replaces it in one step; if the rebuild stops early, the current index stays."]
+    if current.model != model:
+        lines.append(f"Processes still running with {current.model} (a bot, say) will then refuse questions "
+                     f"until restarted with ARCHIVIST_MODEL={model}.")
     return "\n".join(lines)
 
 

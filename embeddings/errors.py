@@ -35,8 +35,9 @@ class ModelMismatchError(StoreError):
         self.index_model = index_model
         self.configured_model = configured_model
         super().__init__(
-            f"the index was built with model {index_model!r} but {configured_model!r} is configured; "
-            f"set ARCHIVIST_MODEL={index_model} or rebuild the index with `archivist index --rebuild`"
+            f"the index was built with model {index_model!r} but this process uses {configured_model!r}; "
+            f"restart it with ARCHIVIST_MODEL={index_model}, or rebuild the index for {configured_model!r} "
+            "with `archivist index --rebuild`"
         )
 
 
@@ -48,7 +49,15 @@ class IndexNotBuiltError(StoreError):
 
 
 class ReindexBusyError(StoreError):
-    """Another reindex holds the lock."""
+    """Another reindex holds the index's write lock."""
+
+    @classmethod
+    def at(cls, location: str) -> "ReindexBusyError":
+        return cls(
+            f"another reindex (`archivist index`) is writing to {location}; wait for it to finish, then run this again "
+            "(the lock is released by the operating system when that process ends, even if it crashed, "
+            "so there is nothing to clear by hand)"
+        )
 
 
 class IngestError(EmbeddingsError):

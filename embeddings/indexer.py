@@ -1,12 +1,15 @@
-"""Reindexing an archive: parse every file, embed only what changed, write it all in one transaction."""
+"""Reindexing an archive: parse every file, embed only what changed, write it all in one transaction.
+
+The archive is streamed: articles are parsed, chunked, encoded and written in batches of about
+_BATCH_CHUNKS passages, so memory follows the batch, not the archive. What grows with the archive
+is one small record per article (its stored hash and source path, to find changes and removals).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,59 +20,14 @@ from embeddings.encoders import Encoder
 from embeddings.errors import ParseError
 from embeddings.models import Article
 from embeddings.parsing import ParseLimits, iter_articles
+from embeddings.report import Failure, ProgressCallback, ReindexProgress, ReindexReport
 from embeddings.store import Store, StoreWriter
+
+__all__ = ["Failure", "LAST_REPORT_KEY", "ProgressCallback", "ReindexProgress", "ReindexReport", "reindex"]
 
 _BATCH_CHUNKS = 256  # chunks encoded per batch: bounds memory whatever the archive's size
 LAST_REPORT_KEY = "last_reindex_report"
 _CHUNKER_KEY = "chunker"
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A file or record that was skipped, and why."""
-
-    path: str
-    reason: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.reason}"
-
-
-@dataclass
-class ReindexReport:
-    """What a reindex did."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    failed: list[Failure] = field(default_factory=list)
-    files: int = 0
-    chunks_embedded: int = 0
-    chunks_reused: int = 0
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
-                f"{self.unchanged} unchanged, {len(self.failed)} failed")
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
-
-
-@dataclass(frozen=True)
-class ReindexProgress:
-    """A progress report: bytes of article files read so far, and what has been done with them."""
-
-    bytes_done: int
-    bytes_total: int
-    articles_seen: int
-    chunks_embedded: int
-
-
-ProgressCallback = Callable[[ReindexProgress], None]
 
 
 def reindex(
@@ -86,6 +44,8 @@ def reindex(
     """Bring the index in line with the archive at root; the index changes only if this returns.
 
     Directories in `exclude` are not walked (the index's own data directory, when it lies inside).
+    With `rebuild`, everything is re-embedded (the way to change models) inside the same single
+    transaction: readers keep the old index until it commits.
     """
     started = time.perf_counter()
     policy = policy or ChunkingPolicy(max_tokens=encoder.max_tokens)
@@ -93,55 +53,65 @@ def reindex(
     files = discover(root, exclude)
     report = ReindexReport(files=len(files))
     with store.writer(encoder.model_name, encoder.dimension, rebuild=rebuild) as writer:
-        run = _Run(writer, encoder, policy, report, on_progress, sum(_size(f.path) for f in files))
+        run = _Run(writer, encoder, policy, limits, report, on_progress, sum(_size(f.path) for f in files))
         rechunk_all = store.get_meta(_CHUNKER_KEY) != chunker_id
         run.states = {} if rebuild else writer.article_states()
-        failed_paths: set[str] = set()
-        seen_sources: dict[str, str] = {}
         for file in files:
-            base = run.bytes_done
-            try:
-                for item in iter_articles(file.path, file.rel, limits, on_bytes=lambda n: run.tick(base + n)):
-                    if isinstance(item, ParseError):
-                        report.failed.append(Failure(item.path, item.reason, item.line))
-                        failed_paths.add(file.rel)
-                    elif item.id in seen_sources:
-                        report.failed.append(Failure(file.rel, f"duplicate article id {item.id!r} "
-                                                               f"(first seen in {seen_sources[item.id]})"))
-                    else:
-                        seen_sources[item.id] = file.rel
-                        run.consider(item, force=rechunk_all)
-            except OSError as exc:
-                report.failed.append(Failure(file.rel, f"cannot read the file ({exc.strerror or exc})"))
-                failed_paths.add(file.rel)
-            run.tick(base + _size(file.path))
+            run.read_file(file.path, file.rel, force=rechunk_all)
         run.flush()
+        run.phase("removing")
         # An article is removed only when its file is gone or was read cleanly without it:
         # a file that failed to parse keeps what it contributed before.
         for article_id, state in run.states.items():
-            if article_id not in seen_sources and state.source_path not in failed_paths:
+            if article_id not in run.seen_sources and state.source_path not in run.failed_paths:
                 writer.delete_article(article_id)
                 report.removed.append(article_id)
         report.seconds = round(time.perf_counter() - started, 3)
         writer.set_meta(_CHUNKER_KEY, chunker_id)
         writer.set_meta(LAST_REPORT_KEY, report.to_json())
+        run.phase("committing")
+    run.phase("done")
     return report
 
 
 class _Run:
     """The mutable state of one reindex: the pending batch and the running counts."""
 
-    def __init__(self, writer: StoreWriter, encoder: Encoder, policy: ChunkingPolicy, report: ReindexReport,
-                 on_progress: ProgressCallback | None, bytes_total: int) -> None:
-        self.writer, self.encoder, self.policy, self.report = writer, encoder, policy, report
+    def __init__(self, writer: StoreWriter, encoder: Encoder, policy: ChunkingPolicy, limits: ParseLimits,
+                 report: ReindexReport, on_progress: ProgressCallback | None, bytes_total: int) -> None:
+        self.writer, self.encoder, self.policy, self.limits, self.report = writer, encoder, policy, limits, report
         self.on_progress = on_progress
         self.bytes_total = bytes_total
         self.bytes_done = 0
         self.articles_seen = 0
         self.states: dict = {}
+        self.seen_sources: dict[str, str] = {}  # article id -> the file it came from (duplicates, removals)
+        self.failed_paths: set[str] = set()
         self.pending: list[Article] = []
         self.pending_chunks = 0
+        self._phase = "parsing"
         self._last_tick = 0.0
+
+    def read_file(self, path: Path, rel: str, *, force: bool) -> None:
+        base = self.bytes_done
+        self.phase("parsing")
+        try:
+            for item in iter_articles(path, rel, self.limits, on_bytes=lambda n: self.tick(base + n)):
+                if isinstance(item, ParseError):
+                    self.fail(Failure(item.path, item.reason, item.line), rel)
+                elif item.id in self.seen_sources:
+                    self.report.failed.append(Failure(rel, f"duplicate article id {item.id!r} "
+                                                           f"(first seen in {self.seen_sources[item.id]})"))
+                else:
+                    self.seen_sources[item.id] = rel
+                    self.consider(item, force=force)
+        except OSError as exc:
+            self.fail(Failure(rel, f"cannot read the file ({exc.strerror or exc})"), rel)
+        self.tick(base + _size(path))
+
+    def fail(self, failure: Failure, rel: str) -> None:
+        self.report.failed.append(failure)
+        self.failed_paths.add(rel)
 
     def consider(self, article: Article, *, force: bool) -> None:
         self.articles_seen += 1
@@ -158,30 +128,49 @@ class _Run:
         self.pending_chunks += 1 + len(article.body) // 1000
         if self.pending_chunks >= _BATCH_CHUNKS:
             self.flush()
+            self.phase("parsing")
 
     def flush(self) -> None:
         if not self.pending:
             return
-        plans = []
+        plans = [plan for plan in map(self._plan, self.pending) if plan is not None]
         to_encode: dict[str, str] = {}
-        for article in self.pending:
-            chunks = chunk_article(article, self.encoder.count_tokens, self.policy)
-            texts = [embedding_text(article.title, c.text) for c in chunks]
-            hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
-            existing = self.writer.existing_vectors(article.id)
+        for article, chunks, texts, hashes, existing in plans:
             for text, digest in zip(texts, hashes):
                 if digest not in existing:
                     to_encode.setdefault(digest, text)
-            plans.append((article, chunks, hashes, existing))
+        self.phase("encoding")
         encoded = dict(zip(to_encode, self.encoder.encode_documents(list(to_encode.values()))))
         self.report.chunks_embedded += len(encoded)
-        for article, chunks, hashes, existing in plans:
+        self.phase("writing")
+        for article, chunks, _texts, hashes, existing in plans:
             vectors = np.stack([existing.get(h) if h in existing else encoded[h] for h in hashes]) \
                 if chunks else np.zeros((0, self.encoder.dimension), np.float32)
             self.report.chunks_reused += sum(1 for h in hashes if h in existing)
             self.writer.put_article(article, chunks, vectors, hashes)
         self.pending, self.pending_chunks = [], 0
-        self.tick(self.bytes_done, force=True)
+
+    def _plan(self, article: Article):
+        """Chunks, encoder inputs, their hashes and reusable vectors of one article (None: refused)."""
+        chunks = chunk_article(article, self.encoder.count_tokens, self.policy)
+        if len(chunks) > self.limits.max_chunks_per_article:
+            self._refuse(article, f"article {article.id!r} makes {len(chunks):,} passages, over the limit of "
+                                  f"{self.limits.max_chunks_per_article:,}; split it into several articles")
+            return None
+        texts = [embedding_text(article.title, c.text) for c in chunks]
+        hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        return article, chunks, texts, hashes, self.writer.existing_vectors(article.id)
+
+    def _refuse(self, article: Article, reason: str) -> None:
+        """An article counted as added or updated turns out too big: report it and keep what was stored."""
+        target = self.report.updated if article.id in self.states else self.report.added
+        target.retract(article.id)
+        self.fail(Failure(article.source_path, reason), article.source_path)
+
+    def phase(self, name: str) -> None:
+        if name != self._phase:
+            self._phase = name
+            self.tick(self.bytes_done, force=True)
 
     def tick(self, bytes_done: int, *, force: bool = False) -> None:
         self.bytes_done = max(self.bytes_done, bytes_done)
@@ -189,7 +178,7 @@ class _Run:
         if self.on_progress and (force or now - self._last_tick > 0.1):
             self._last_tick = now
             self.on_progress(ReindexProgress(self.bytes_done, self.bytes_total, self.articles_seen,
-                                             self.report.chunks_embedded))
+                                             self.report.chunks_embedded, self._phase))
 
 
 def _size(path: Path) -> int:

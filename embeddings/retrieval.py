@@ -11,6 +11,7 @@ import numpy as np
 
 from embeddings.dedupe import collapse_duplicates
 from embeddings.encoders import Encoder
+from embeddings.errors import ModelMismatchError
 from embeddings.fusion import cap_per_group
 from embeddings.models import Article, Chunk, Hit, SearchFilters
 from embeddings.names import question_names
@@ -75,6 +76,10 @@ class Retriever:
         self.store.check_model(self.encoder.model_name)
         vector = self.encoder.encode_query(query)
         with self.store.snapshot() as snap:
+            # Checked again inside the snapshot: a rebuild with another model may have committed
+            # since the check above, and its vectors cannot be compared with this query's.
+            if snap.model is not None and snap.model != self.encoder.model_name:
+                raise ModelMismatchError(snap.model, self.encoder.model_name)
             candidates = self._candidates(snap, query, vector, filters, mode)
             searched = snap.article_count(filters)
             self._score(candidates, date_scope(query), mode)

@@ -14,17 +14,20 @@ _WORD = re.compile(r"\w+")
 class HashingEncoder:
     """Bag-of-words vectors by feature hashing: texts sharing words get similar vectors."""
 
-    def __init__(self, dimension: int = 256, max_tokens: int = 254, model_name: str = "test/hashing") -> None:
+    def __init__(self, dimension: int = 256, max_tokens: int = 254, model_name: str = "test/hashing",
+                 *, record: bool = True) -> None:
         self.dimension = dimension
         self.max_tokens = max_tokens
         self.model_name = model_name
+        self.record = record  # off for memory measurements: the record grows with the archive
         self.encoded: list[str] = []  # every document text encoded, for re-embedding assertions
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return [len(_WORD.findall(t)) for t in texts]
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
-        self.encoded.extend(texts)
+        if self.record:
+            self.encoded.extend(texts)
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:

@@ -13,17 +13,22 @@ from embeddings.parsing.json_records import iter_json, iter_jsonl
 from embeddings.parsing.markdown import parse_markdown
 from embeddings.parsing.plain_text import parse_plain_text
 
-SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".json", ".jsonl")
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".json", ".jsonl", ".html", ".htm")
 
 
 @dataclass(frozen=True)
 class ParseLimits:
-    """Sizes past which input is refused rather than indexed."""
+    """Sizes past which input is refused (and reported with the reason) rather than indexed.
+
+    max_chunks_per_article is checked by the indexer once an article is cut into passages:
+    past it an article is a book or a dump, and would crowd every answer.
+    """
 
     max_file_bytes: int = 20 * 1024 * 1024
     max_jsonl_bytes: int = 4 * 1024 * 1024 * 1024
     max_record_bytes: int = 8 * 1024 * 1024
     max_body_chars: int = 2_000_000
+    max_chunks_per_article: int = 1000
 
 
 def iter_articles(
@@ -42,7 +47,8 @@ def iter_articles(
     size = path.stat().st_size
     limit = limits.max_jsonl_bytes if suffix == ".jsonl" else limits.max_file_bytes
     if size > limit:
-        yield ParseError(rel, f"file is {size // (1024 * 1024)} MiB, over the {limit // (1024 * 1024)} MiB limit")
+        yield ParseError(rel, f"file is {human_size(size)}, over the {human_size(limit)} limit for {suffix} files; "
+                              "split it into smaller files")
         return
     for item in _dispatch(path, rel, suffix, limits, on_bytes):
         if isinstance(item, Article) and len(item.body) > limits.max_body_chars:
@@ -50,6 +56,14 @@ def iter_articles(
                                   f"{limits.max_body_chars:,} limit; split it into several articles")
         else:
             yield item
+
+
+def human_size(size: int) -> str:
+    """4 KiB, 20.5 MiB, 4 GiB: a size as a person reads it, exact enough to compare with a limit."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size:,} bytes"
 
 
 def _dispatch(
@@ -64,6 +78,13 @@ def _dispatch(
             on_bytes(len(data))
         if suffix == ".json":
             yield from iter_json(data, rel)
+            return
+        if suffix in (".html", ".htm"):
+            # Imported on first use: trafilatura takes a quarter of a second to import, and
+            # `archivist ask` (or a bot starting) never needs it.
+            from embeddings.parsing.html_page import parse_html
+
+            yield parse_html(data, path=rel, default_id=rel)
             return
         text = decode_text(data, rel)
         if suffix in (".md", ".markdown"):

@@ -20,8 +20,12 @@ _BOMS = (
 _FALLBACK = "cp1252"
 
 
-def decode_text(data: bytes, path: str) -> str:
-    """Decode a file's bytes to str, or raise ParseError naming why it is not text."""
+def decode_text(data: bytes, path: str, *, declared: str | None = None) -> str:
+    """Decode a file's bytes to str, or raise ParseError naming why it is not text.
+
+    `declared` is the encoding the file names for itself (an HTML page's <meta charset>); it is
+    tried after a byte-order mark and before the UTF-8 / Windows-1252 guess.
+    """
     if not data.strip():
         raise ParseError(path, "the file is empty")
     for bom, encoding in _BOMS:
@@ -32,6 +36,9 @@ def decode_text(data: bytes, path: str) -> str:
                 raise ParseError(path, f"invalid {encoding} text ({exc.reason})") from exc
     if b"\x00" in data:
         raise ParseError(path, "binary file (contains NUL bytes); article files must be text")
+    declared_text = _decode_declared(data, declared)
+    if declared_text is not None:
+        return _checked(declared_text, path)
     try:
         return _checked(data.decode("utf-8"), path)
     except UnicodeDecodeError:
@@ -41,6 +48,25 @@ def decode_text(data: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         raise ParseError(path, "not UTF-8 text and not reliably decodable; save it as UTF-8") from exc
     return _checked(text, path)
+
+
+def _decode_declared(data: bytes, declared: str | None) -> str | None:
+    """The text in the declared encoding, or None when the name is unknown or does not fit the bytes."""
+    if not declared:
+        return None
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        return None
+    # As browsers do (WHATWG Encoding): a page read as ASCII bytes cannot really be UTF-16,
+    # and pages labelled Latin-1 or ASCII are written in Windows-1252.
+    candidates = {"utf-16": ["utf-8"], "utf-32": ["utf-8"], "iso8859-1": [_FALLBACK, name], "ascii": [_FALLBACK, name]}
+    for encoding in candidates.get(name, [name]):
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return None
 
 
 def _checked(text: str, path: str) -> str:

@@ -44,6 +44,8 @@ class ScoredChunk:
 class Snapshot(Protocol):
     """A consistent read view of the index: every call sees the same committed generation."""
 
+    model: str | None  # the model that built the generation this snapshot sees (None: nothing indexed)
+
     def dense_search(self, vector: np.ndarray, k: int, filters: SearchFilters) -> list[ScoredChunk]:
         """The k chunks with the highest cosine similarity to vector (a unit float32 row)."""
 

@@ -55,6 +55,7 @@ class PostgresSnapshot:
 
     def __init__(self, conn: psycopg.Connection, meta: dict[str, str], ef_search: int) -> None:
         self._conn = conn
+        self.model = meta.get("model")  # the model that built the generation this snapshot sees
         self._dimension = int(meta["dimension"]) if "dimension" in meta else None
         self._chunks = int(meta.get("chunks", 0))
         self._text_tokens = int(meta.get("text_tokens", 0))

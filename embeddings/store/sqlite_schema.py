@@ -49,7 +49,13 @@ _MIGRATIONS: dict[int, str] = {
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema up to SCHEMA_VERSION inside one transaction."""
+    """Bring the schema up to SCHEMA_VERSION inside one transaction.
+
+    An index already at SCHEMA_VERSION is only read: opening it must not wait for the write
+    lock, which a running reindex holds for its whole length.
+    """
+    if _schema_version(conn) == SCHEMA_VERSION:
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -68,6 +74,14 @@ def migrate(conn: sqlite3.Connection) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _schema_version(conn: sqlite3.Connection) -> int:
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:  # no meta table: a new, empty file
+        return 0
+    return int(row[0]) if row else 0
 
 
 def _statements(script: str) -> list[str]:

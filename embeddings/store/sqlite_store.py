@@ -49,6 +49,8 @@ class SQLiteStore:
             migrate(setup)
             setup.close()
         except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc):  # a reindex is upgrading or creating it right now
+                raise ReindexBusyError.at(str(self.path)) from exc
             raise StoreError(f"cannot open the index at {self.path} ({exc}); delete it and run `archivist index`") from exc
         self._local = threading.local()
         self._matrix_lock = threading.Lock()
@@ -123,9 +125,9 @@ class SQLiteStore:
         conn.execute("BEGIN")
         try:
             # The first read fixes the WAL snapshot every later statement in this transaction sees.
-            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-            generation = int(row[0]) if row else 0
-            yield SQLiteSnapshot(conn, self._matrix_for(conn, generation))
+            meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'model')").fetchall())
+            generation = int(meta.get("generation", 0))
+            yield SQLiteSnapshot(conn, self._matrix_for(conn, generation), meta.get("model"))
         finally:
             conn.execute("COMMIT")
 
@@ -145,9 +147,9 @@ class SQLiteStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise ReindexBusyError(
-                    f"another reindex is writing to {self.location}; wait for it to finish"
-                ) from exc
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise StoreError(f"cannot write to the index at {self.location} ({exc})") from exc
+                raise ReindexBusyError.at(self.location) from exc
             try:
                 meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
                 current = info_from_meta(meta)
@@ -170,9 +172,10 @@ class SQLiteStore:
 class SQLiteSnapshot:
     """Read view inside one SQLite read transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, matrix: RowFilters) -> None:
+    def __init__(self, conn: sqlite3.Connection, matrix: RowFilters, model: str | None) -> None:
         self._conn = conn
         self._matrix = matrix
+        self.model = model
 
     def dense_search(self, vector: np.ndarray, k: int, filters: SearchFilters) -> list[ScoredChunk]:
         mask = self._matrix.date_mask(filters.date_from, filters.date_to)
