@@ -126,7 +126,8 @@ class ArchivistService:
         result = self.retriever().search(query, filters, limit=10)
         if result.unknown_names:
             names = ", ".join(result.unknown_names)
-            answer = abstention(question, result.hits, CLOSEST_ARTICLES, f"No article in it mentions {names}.")
+            scope = " in those dates and tags" if filters.active else ""
+            answer = abstention(question, result.hits, CLOSEST_ARTICLES, f"No article{scope} mentions {names}.")
         elif context is None:
             answer = self.answerer.answer(question, result.hits)
         else:

@@ -27,6 +27,15 @@ def resemblance(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b)
 
 
+def _could_resemble(a: frozenset, b: frozenset, threshold: float) -> bool:
+    """A cheap necessary condition for resemblance >= threshold: similar sizes, and a sample agrees."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    if not small or len(small) < threshold * len(large):
+        return False
+    sample = list(small)[::8] or list(small)
+    return sum(1 for s in sample if s in large) >= threshold * len(sample) * 0.8
+
+
 def _normal_title(title: str) -> str:
     return " ".join(_WORD.findall(title.lower()))
 
@@ -48,6 +57,9 @@ def collapse_duplicates(hits: Sequence[Hit], threshold: float = DUPLICATE_SIMILA
             body = shingles(article.body[:2000])
             canonical[article.id] = article.id
             for other_id, other_title, other_body in seen:
+                bar = threshold / 2 if title == other_title else threshold
+                if not _could_resemble(body, other_body, bar):
+                    continue
                 similarity = resemblance(body, other_body)
                 if similarity >= threshold or (title == other_title and similarity >= threshold / 2):
                     canonical[article.id] = other_id

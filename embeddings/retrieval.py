@@ -89,7 +89,7 @@ class Retriever:
             kept = cap_per_group(list(by_id), {key: h.article.id for key, h in by_id.items()},
                                  self.config.max_per_article)[:limit]
             hits = [by_id[key] for key in kept]
-            unknown = self._unknown_names(snap, query, hits, filters) if mode == "hybrid" else ()
+            unknown = self._unknown_names(snap, query, hits, filters) if mode == "hybrid" and hits else ()
         return RetrievalResult(hits, searched, unknown)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,

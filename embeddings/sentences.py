@@ -46,7 +46,8 @@ def split_sentences(text: str) -> list[str]:
 def _is_abbreviation(text: str, punct_start: int, punct: str) -> bool:
     if not punct.startswith(".") or punct.startswith(".."):
         return False
-    word = _WORD_BEFORE.search(text, 0, punct_start + 1)
+    # Only the word just before the period matters; searching a short window keeps this linear.
+    word = _WORD_BEFORE.search(text, max(0, punct_start - 40), punct_start + 1)
     if not word:
         return False
     token = word.group(1).lower()

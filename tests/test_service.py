@@ -84,3 +84,15 @@ def test_unchanged_archive_reindexes_without_loading_the_model(sample_archive, t
     assert (report.unchanged, report.added, report.updated, report.chunks_embedded) == (1, [], [], 0)
     assert not second.encoder.loaded
     assert not second.ask(HIRING).abstained and second.encoder.loaded
+
+
+def test_a_name_the_archive_never_mentions_is_not_answered(service):
+    answer = service.ask("What did Xiaomi's CEO say about hiring?")
+    assert answer.abstained
+    assert answer.text == "I couldn't find that in the archive. No article mentions Xiaomi."
+    assert [h.article.id for h in answer.closest] == ["alibaba-global-expansion.txt"]
+
+
+def test_quote_question_without_a_statement_by_that_speaker_abstains(service):
+    answer = service.ask("What did the Alibaba board chairman's spokeswoman say about hiring?")
+    assert answer.abstained and "quote nothing said by" in answer.text

@@ -20,7 +20,7 @@ from embeddings.encoders.model_files import ModelSpec, module_types, read_json
 from embeddings.errors import EncoderError
 
 # Bump when the export or quantisation recipe changes: cached files of the old recipe are not reused.
-RECIPE_VERSION = "1"
+RECIPE_VERSION = "2"
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 ONNX_FILENAME = "model.int8.onnx"
 _SOURCE_FILES = ("config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json")
@@ -109,11 +109,20 @@ def _mean_pooled_model(model_dir: Path):
 
 
 def quantise(source: Path, target: Path) -> None:
-    """Dynamic int8 quantisation of the matrix multiplies, one scale per output channel.
+    """Dynamic int8 quantisation of the weight matrix multiplies, one scale per output channel.
 
-    Per-channel scales keep the vectors at cosine ~0.994 to fp32 (per-tensor ones fall to ~0.95).
+    Per-channel scales keep the vectors at cosine ~0.995 to fp32 (per-tensor ones fall to ~0.95).
+    The attention products (query x key, weights x value) multiply two activations: quantising
+    them too adds a quantisation step per batch and no accuracy, and measured here it halved the
+    speed (41 vs 83 passages/s on the same texts), so they stay in float.
     """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    graph = onnx.load(str(source), load_external_data=False).graph
+    weights = {initializer.name for initializer in graph.initializer}
+    activation_products = [node.name for node in graph.node
+                           if node.op_type == "MatMul" and not any(name in weights for name in node.input)]
 
     root = logging.getLogger()
     # The quantiser logs advice about static (calibrated) quantisation, which this is not.
@@ -121,7 +130,7 @@ def quantise(source: Path, target: Path) -> None:
     root.addFilter(quiet)
     try:
         quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
-                         op_types_to_quantize=["MatMul"])
+                         op_types_to_quantize=["MatMul"], nodes_to_exclude=activation_products)
     finally:
         root.removeFilter(quiet)
 
