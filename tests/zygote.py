@@ -1,11 +1,11 @@
-"""A process that loads Archivist, torch and the real model once, then forks CLI runs on request.
+"""A process that loads Archivist and the real model once, then forks CLI runs on request.
 
 Each run is a real OS process executing `bot.cli.main(argv)` — it opens the index, encodes with
 the real all-MiniLM-L6-v2 and writes exactly as `python -m bot ...` does — but starts at once
 instead of paying seconds of imports and weight loading again, so a test can SIGKILL many runs.
 What the runs share is read-only: imported modules and the model's weights (copy-on-write). No
-index is opened before the fork. torch runs single-threaded here, which keeps fork safe (no
-OpenMP thread pool exists to be copied half-alive).
+index is opened before the fork. The model runs single-threaded here, which keeps fork safe (no
+thread pool exists to be copied half-alive).
 
 A run may be asked to stop itself (SIGSTOP) as it announces a phase, before that phase's work
 starts, so the test can choose the moment of the kill within the phase precisely.
@@ -23,21 +23,22 @@ import os
 import sys
 
 import signal
-
-import torch
+import traceback
 
 import bot.cli
 import bot.service
 import bot.terminal
-from embeddings.encoders import DEFAULT_MODEL, load_encoder
+from embeddings.encoders import DEFAULT_BACKEND, DEFAULT_MODEL, load_encoder
 
-torch.set_num_threads(1)
 _MODEL = load_encoder(DEFAULT_MODEL, threads=1)
+_MODEL.encode_query("warm up")  # loads (and, into a fresh cache, exports) the model before any fork
 _load_encoder = bot.service.load_encoder
 
 
-def _preloaded(model: str, *, threads: int | None = None):
-    return _MODEL if model == DEFAULT_MODEL else _load_encoder(model, threads=threads)
+def _preloaded(model: str, **options):
+    if model == DEFAULT_MODEL and options.get("backend", DEFAULT_BACKEND) == DEFAULT_BACKEND:
+        return _MODEL
+    return _load_encoder(model, **options)
 
 
 def _stop_at(phase: str) -> None:
@@ -69,6 +70,8 @@ def _child(request: dict) -> None:
         if request.get("stop_at"):
             _stop_at(request["stop_at"])
         code = bot.cli.main(request["argv"])
+    except BaseException:  # os._exit below would swallow it: show it in the run's stderr
+        traceback.print_exc()
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
