@@ -124,10 +124,14 @@ class ArchivistService:
         question = self._validated(question)
         query = context.search_query(question) if context else question
         result = self.retriever().search(query, filters, limit=10)
+        scope = " in those dates and tags" if filters.active else ""
         if result.unknown_names:
             names = ", ".join(result.unknown_names)
-            scope = " in those dates and tags" if filters.active else ""
             answer = abstention(question, result.hits, CLOSEST_ARTICLES, f"No article{scope} mentions {names}.")
+        elif result.unmatched_names:
+            names = ", ".join(result.unmatched_names)
+            answer = abstention(question, result.hits, CLOSEST_ARTICLES,
+                                f"Articles{scope} mention {names}, but none of them matches the question.")
         elif context is None:
             answer = self.answerer.answer(question, result.hits)
         else:

@@ -13,6 +13,20 @@ _NOT_NAMES = frozenset(
     is was were are will would could should has have had can may might ceo cfo chief president""".split()
 )
 
+# A nationality and its country are one entity to a reader ("French unions" / "union in France").
+DEMONYMS = dict(pair.split(":") for pair in """french:france british:britain european:europe japanese:japan
+    chinese:china american:america german:germany australian:australia canadian:canada indian:india
+    russian:russia italian:italy spanish:spain korean:korea swiss:switzerland dutch:netherlands irish:ireland
+    mexican:mexico brazilian:brazil israeli:israel finnish:finland swedish:sweden norwegian:norway
+    danish:denmark turkish:turkey egyptian:egypt african:africa asian:asia taiwanese:taiwan scottish:scotland
+    greek:greece portuguese:portugal belgian:belgium austrian:austria nigerian:nigeria kenyan:kenya
+    pakistani:pakistan iranian:iran iraqi:iraq vietnamese:vietnam thai:thailand indonesian:indonesia
+    singaporean:singapore malaysian:malaysia californian:california texan:texas""".split())
+# Capitalised words that describe where or what kind ("the big US PC maker"), which an article that
+# answers the question need not repeat.
+_DESCRIPTIVE = frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | frozenset(
+    "us usa uk eu un tv pc it ai england wales hong kong silicon valley wall street".split())
+
 
 def question_names(question: str) -> list[str]:
     """Capitalised words of a question that are not its first word, a month, a weekday or a title.
@@ -28,3 +42,18 @@ def question_names(question: str) -> list[str]:
                 continue
             names.setdefault(word, None)
     return list(names)
+
+
+def mentions_name(text: str, name: str) -> bool:
+    """Whether text holds name as a whole word written with a capital, in the singular or plural.
+
+    "Snap's" mentions Snap, "a snap election" does not; "Jeep" mentions Jeeps.
+    """
+    stem = name[:-1] if len(name) > 3 and name.endswith("s") and not name.endswith("ss") else name
+    pattern = rf"\b{re.escape(stem)}(?:s|es)?\b"
+    return any(match.group()[0].isupper() for match in re.finditer(pattern, text, flags=re.IGNORECASE))
+
+
+def is_descriptive(name: str) -> bool:
+    """A place, a nationality or a generic abbreviation ("US", "TV") rather than the name of a party."""
+    return name.lower() in _DESCRIPTIVE

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from embeddings.encoders import Encoder
 from embeddings.errors import ModelMismatchError
 from embeddings.fusion import cap_per_group
 from embeddings.models import Article, Chunk, Hit, SearchFilters
-from embeddings.names import question_names
+from embeddings.names import is_descriptive, mentions_name, question_names
 from embeddings.query_dates import DateScope, date_scope
 from embeddings.store import Snapshot, Store
 from embeddings.text_query import query_terms
@@ -39,15 +38,21 @@ class RetrievalConfig:
     recency_weight: float = 0.05
     max_per_article: int = 2
     rare_name_articles: int = 1  # a name found in at most this many articles, none of them retrieved, is unknown
+    common_name_articles: int = 10  # ... and so is one found in at least this many, none of them retrieved
 
 
 @dataclass(frozen=True)
 class RetrievalResult:
-    """Ranked hits, how many articles the search looked at, and names of the question the archive lacks."""
+    """Ranked hits, how many articles the search looked at, and names of the question the archive lacks.
+
+    unknown_names: names (almost) no article mentions. unmatched_names: names many articles mention,
+    none of them among the hits.
+    """
 
     hits: list[Hit]
     articles_searched: int
     unknown_names: tuple[str, ...] = ()
+    unmatched_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -89,8 +94,8 @@ class Retriever:
             kept = cap_per_group(list(by_id), {key: h.article.id for key, h in by_id.items()},
                                  self.config.max_per_article)[:limit]
             hits = [by_id[key] for key in kept]
-            unknown = self._unknown_names(snap, query, hits, filters) if mode == "hybrid" and hits else ()
-        return RetrievalResult(hits, searched, unknown)
+            unknown, unmatched = self._missing_names(snap, query, hits, filters) if mode == "hybrid" and hits else ((), ())
+        return RetrievalResult(hits, searched, unknown, unmatched)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,
                     mode: str) -> list[_Candidate]:
@@ -111,26 +116,39 @@ class Retriever:
             for k in keys
         ]
 
-    def _unknown_names(self, snap: Snapshot, query: str, hits: Sequence[Hit], filters: SearchFilters) -> tuple[str, ...]:
-        """Names in the question that no retrieved article mentions and (almost) no article anywhere does.
+    def _missing_names(self, snap: Snapshot, query: str, hits: Sequence[Hit],
+                       filters: SearchFilters) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Names in the question the archive cannot be answering about.
 
-        "How fast did Xiaomi's shipments grow?" cannot be answered from an archive that never
-        mentions Xiaomi, however close the closest passage looks.
+        Two cases. A name (almost) no article mentions, none of them retrieved: "How fast did
+        Xiaomi's shipments grow?" cannot be answered from an archive that never mentions Xiaomi,
+        however close the closest passage looks. And a name many articles mention while none of
+        the retrieved ones does: the archive covers Twitter, but none of its Twitter articles is
+        about the question. Names that only describe ("US", "Swedish") are exempt from the second
+        case; a rarely mentioned name may be the question's word for something the answering
+        article calls otherwise ("the Redmond firm"), so it is exempt from the second case too.
+        A name counts as mentioned only where it is written capitalised: an archive full of
+        "snap elections" never mentions Snap Inc.
         """
+        cfg = self.config
         retrieved = {h.article.id for h in hits}
-        texts = " ".join(f"{h.article.title} {h.article.body}" for h in hits[:4]).lower()
-        unknown = []
+        closest = " ".join(f"{h.article.title} {h.article.body}" for h in hits[:4])
+        unknown, unmatched = [], []
         for name in question_names(query):
-            if re.search(rf"\b{re.escape(name.lower())}\b", texts):
+            if mentions_name(closest, name):
                 continue
             terms = query_terms(name)
             if not terms:
                 continue
-            # A chunk id is "<article id>#<ordinal>", so the articles can be counted without fetching.
-            mentions = {c.chunk_id.rsplit("#", 1)[0] for c in snap.text_search(terms, 50, filters)}
-            if len(mentions) <= self.config.rare_name_articles and not mentions & retrieved:
+            matched = [c.chunk_id for c in snap.text_search(terms, 50, filters)]
+            mentions = {article.id for chunk, article in snap.fetch(matched)
+                        if mentions_name(f"{article.title} {chunk.text}", name)}
+            if len(mentions) <= cfg.rare_name_articles and not mentions & retrieved:
                 unknown.append(name)
-        return tuple(unknown)
+            elif (len(mentions) >= cfg.common_name_articles and not is_descriptive(name)
+                  and not any(mentions_name(f"{h.article.title} {h.article.body}", name) for h in hits)):
+                unmatched.append(name)
+        return tuple(unknown), tuple(unmatched)
 
     def _score(self, candidates: Sequence[_Candidate], scope: DateScope | None, mode: str) -> None:
         cfg = self.config

@@ -50,7 +50,9 @@ class ExtractiveAnswerer:
         sources = choose_sources(hits, cfg.article_margin, cfg.max_articles)
         speaker = speaker_query(question)
         candidates = gather(sources, speaker)
-        if speaker and max((c.speaker for c in candidates), default=0.0) < cfg.min_speaker_match:
+        # Only a named speaker can be checked: "the online shoe retailer's CEO" is in the article as
+        # "Zappos CEO Tony Hsieh", which no word of the description matches.
+        if speaker and speaker.named and max((c.speaker for c in candidates), default=0.0) < cfg.min_speaker_match:
             reason = f"The closest articles quote nothing said by {speaker.phrase}."
             return abstention(question, hits, cfg.closest_articles, reason)
         measure(candidates, question, self.encoder)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answering.text_features import content_stems
+from embeddings.names import question_names
 
 # Verbs of speech reporters use to attribute a statement ("said", "told reporters", "according to").
 _SPEECH = re.compile(
@@ -39,6 +40,7 @@ class SpeakerQuery:
     who: frozenset[str]
     topic: str
     phrase: str = ""  # the speaker as the question names them ("AT&T's CEO")
+    named: bool = False  # the phrase holds a proper name ("AT&T"), not only a description ("the retailer's CEO")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ def speaker_query(question: str) -> SpeakerQuery | None:
             who = frozenset(content_stems(match.group("who")))
             if who:
                 topic = (match.groupdict().get("topic") or "").strip(" ?.")
-                return SpeakerQuery(who, topic, match.group("who").strip())
+                phrase = match.group("who").strip()
+                named = any(name in phrase for name in question_names(question))
+                return SpeakerQuery(who, topic, phrase, named)
     return None
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from embeddings.names import DEMONYMS
 from embeddings.text_query import query_terms
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -27,20 +28,9 @@ _ASKS = {
 }
 
 
-# A nationality and its country are one entity to a reader ("French unions" / "union in France").
-_DEMONYMS = dict(pair.split(":") for pair in """french:france british:britain european:europe japanese:japan
-    chinese:china american:america german:germany australian:australia canadian:canada indian:india
-    russian:russia italian:italy spanish:spain korean:korea swiss:switzerland dutch:netherlands irish:ireland
-    mexican:mexico brazilian:brazil israeli:israel finnish:finland swedish:sweden norwegian:norway
-    danish:denmark turkish:turkey egyptian:egypt african:africa asian:asia taiwanese:taiwan scottish:scotland
-    greek:greece portuguese:portugal belgian:belgium austrian:austria nigerian:nigeria kenyan:kenya
-    pakistani:pakistan iranian:iran iraqi:iraq vietnamese:vietnam thai:thailand indonesian:indonesia
-    singaporean:singapore malaysian:malaysia californian:california texan:texas""".split())
-
-
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(_DEMONYMS.get(word, word))
+    return _STEMMER.stemWord(DEMONYMS.get(word, word))
 
 
 def content_stems(text: str) -> list[str]:
