@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from embeddings.models import Hit
 
@@ -40,14 +40,19 @@ def _normal_title(title: str) -> str:
     return " ".join(_WORD.findall(title.lower()))
 
 
-def collapse_duplicates(hits: Sequence[Hit], threshold: float = DUPLICATE_SIMILARITY) -> list[Hit]:
-    """Drop hits from articles that duplicate a better-ranked article.
+def collapse_duplicates(hits: Iterable[Hit], threshold: float = DUPLICATE_SIMILARITY) -> list[Hit]:
+    """The hits without those from articles that duplicate a better-ranked article."""
+    return list(unique_stories(hits, threshold))
+
+
+def unique_stories(hits: Iterable[Hit], threshold: float = DUPLICATE_SIMILARITY) -> Iterator[Hit]:
+    """Hits in order, skipping those from articles that duplicate a better-ranked article.
 
     Two articles are the same story when their headlines match (ignoring case and punctuation)
     and their bodies start alike, or when their bodies are near-identical; the comparison uses
-    the first 2,000 characters, which is where syndicated copies agree.
+    the first 2,000 characters, which is where syndicated copies agree. Lazy, because comparing
+    bodies is the costly part of a search: a caller that needs ten hits stops after ten.
     """
-    kept: list[Hit] = []
     canonical: dict[str, str] = {}  # article id -> id of the article it duplicates (or itself)
     seen: list[tuple[str, str, frozenset]] = []  # (article id, normal title, body shingles)
     for hit in hits:
@@ -67,5 +72,4 @@ def collapse_duplicates(hits: Sequence[Hit], threshold: float = DUPLICATE_SIMILA
             else:
                 seen.append((article.id, title, body))
         if canonical[article.id] == article.id:
-            kept.append(hit)
-    return kept
+            yield hit

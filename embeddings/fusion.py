@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
-def cap_per_group(keys: Sequence[str], group_of: dict[str, str], cap: int) -> list[str]:
-    """Keys in order, keeping at most `cap` from any one group."""
+def cap_per_group(items: Iterable[T], group_of: Callable[[T], str], cap: int) -> Iterator[T]:
+    """Items in order, keeping at most `cap` from any one group (lazily: a caller may stop early)."""
     taken: dict[str, int] = {}
-    kept = []
-    for key in keys:
-        group = group_of[key]
+    for item in items:
+        group = group_of(item)
         if taken.get(group, 0) < cap:
             taken[group] = taken.get(group, 0) + 1
-            kept.append(key)
-    return kept
+            yield item

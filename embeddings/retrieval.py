@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from embeddings.dedupe import collapse_duplicates
+from embeddings.dedupe import unique_stories
 from embeddings.encoders import Encoder
 from embeddings.errors import ModelMismatchError
 from embeddings.fusion import cap_per_group
@@ -89,11 +90,9 @@ class Retriever:
             searched = snap.article_count(filters)
             self._score(candidates, date_scope(query), mode)
             candidates.sort(key=lambda c: -c.score)
-            hits = collapse_duplicates([Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates])
-            by_id = {h.chunk.id: h for h in hits}
-            kept = cap_per_group(list(by_id), {key: h.article.id for key, h in by_id.items()},
-                                 self.config.max_per_article)[:limit]
-            hits = [by_id[key] for key in kept]
+            ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
+            capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
+            hits = list(itertools.islice(capped, limit))
             unknown, unmatched = self._missing_names(snap, query, hits, filters) if mode == "hybrid" and hits else ((), ())
         return RetrievalResult(hits, searched, unknown, unmatched)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from embeddings.dedupe import collapse_duplicates
+import itertools
+
+from embeddings.dedupe import collapse_duplicates, unique_stories
 from embeddings.models import Article, Chunk, Hit
 
 BODY = ("Google has bought the video sharing site YouTube for 1.65 billion dollars in stock, the companies "
@@ -26,3 +28,15 @@ def test_every_hit_of_a_duplicate_article_goes():
     first, second = hit("a", "T", BODY), hit("b", "T", BODY)
     again = Hit(Chunk("b#1", "b", 1, BODY, 0, len(BODY)), second.article, 0.5, 0.5)
     assert [h.article.id for h in collapse_duplicates([first, second, again])] == ["a"]
+
+
+def test_stories_are_compared_only_as_far_as_the_caller_reads():
+    pulled = []
+
+    def ranked():
+        for i in range(100):
+            pulled.append(i)
+            yield hit(f"a{i}", f"Story {i}", f"Story number {i} is about topic {i} and nothing else at all.")
+
+    first_two = list(itertools.islice(unique_stories(ranked()), 2))
+    assert [h.article.id for h in first_two] == ["a0", "a1"] and pulled == [0, 1]

@@ -119,3 +119,16 @@ def test_an_unreadable_onnx_file_names_the_fix(tmp_path):
     tokenizer = describe_model("all-MiniLM-L6-v2").path / "tokenizer.json"
     with pytest.raises(EncoderError, match="delete it to have it exported again"):
         OnnxEncoder(broken, tokenizer, model_name="x", dimension=384, max_tokens=254)
+
+
+def test_a_question_encoded_again_is_remembered_not_recomputed(model_cache):
+    encoder = load_encoder(cache_dir=model_cache)
+    calls = []
+    inner_encode = encoder.inner.encode_query
+    encoder.inner.encode_query = lambda text: calls.append(text) or inner_encode(text)
+    first = encoder.encode_query("What did Alibaba's CEO say about hiring?")
+    first[:] = 0  # a caller changing its copy changes nothing remembered
+    again = encoder.encode_query("What did Alibaba's CEO say about hiring?")
+    other = encoder.encode_query("Who bought Skype?")
+    assert calls == ["What did Alibaba's CEO say about hiring?", "Who bought Skype?"]
+    assert abs(float(np.linalg.norm(again)) - 1.0) < 1e-4 and float(again @ other) < 0.9

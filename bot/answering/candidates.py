@@ -70,20 +70,25 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None) -> li
     return list(found.values())
 
 
-def measure(candidates: Sequence[Candidate], question: str, encoder: Encoder) -> None:
-    """Fill in every candidate's features (one batch through the encoder)."""
+def measure_words(candidates: Sequence[Candidate], question: str) -> None:
+    """Fill in the features that need no model: word overlap with the question and answer type."""
+    question_words = set(content_stems(question))
+    types = answer_types(question)
+    for candidate in candidates:
+        words = set(content_stems(candidate.text))
+        candidate.overlap = len(question_words & words) / len(question_words) if question_words else 0.0
+        candidate.answer_type = type_match(types, candidate.text, question)
+
+
+def measure_similarity(candidates: Sequence[Candidate], question: str, encoder: Encoder) -> None:
+    """Fill in each candidate's cosine to the question (one batch through the encoder)."""
     if not candidates:
         return
     query = encoder.encode_query(question)
     texts = [f"{c.source.article.title}. {c.text}" for c in candidates]
     similarities = encoder.encode_documents(texts) @ query
-    question_words = set(content_stems(question))
-    types = answer_types(question)
     for candidate, similarity in zip(candidates, np.asarray(similarities, dtype=float)):
         candidate.similarity = float(similarity)
-        words = set(content_stems(candidate.text))
-        candidate.overlap = len(question_words & words) / len(question_words) if question_words else 0.0
-        candidate.answer_type = type_match(types, candidate.text, question)
 
 
 def _speech_by(speaker: SpeakerQuery | None, sentences: Sequence[str]) -> dict[int, float]:
@@ -98,4 +103,4 @@ def _speech_by(speaker: SpeakerQuery | None, sentences: Sequence[str]) -> dict[i
     return matches
 
 
-__all__ = ["Candidate", "SourceArticle", "Statement", "gather", "measure"]
+__all__ = ["Candidate", "SourceArticle", "Statement", "gather", "measure_similarity", "measure_words"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answering.candidates import Candidate, SourceArticle, gather, measure
+from bot.answering.candidates import Candidate, SourceArticle, gather, measure_similarity, measure_words
 from bot.answering.quotes import speaker_query
 from bot.answering.types import CLOSEST_ARTICLES, Answer, Citation, abstention
 from embeddings.encoders import Encoder
@@ -25,6 +25,10 @@ class ExtractiveConfig:
     article_margin: float = 0.04     # further articles are cited when this close to the best
     max_articles: int = 2
     max_words: int = 80
+    # Sentences the model compares with the question (encoding is most of an answer's time):
+    # half the best by the features that need no model, half those sharing most of the
+    # question's words. See shortlist().
+    encode_limit: int = 8
     sentence_margin: float = 0.25    # further sentences must score within this of the best
     closest_articles: int = CLOSEST_ARTICLES
     w_similarity: float = 1.0
@@ -55,7 +59,9 @@ class ExtractiveAnswerer:
         if speaker and speaker.named and max((c.speaker for c in candidates), default=0.0) < cfg.min_speaker_match:
             reason = f"The closest articles quote nothing said by {speaker.phrase}."
             return abstention(question, hits, cfg.closest_articles, reason)
-        measure(candidates, question, self.encoder)
+        measure_words(candidates, question)
+        candidates = shortlist(candidates, self._score, cfg.encode_limit)
+        measure_similarity(candidates, question, self.encoder)
         for candidate in candidates:
             candidate.score = self._score(candidate)
         chosen = select(candidates, cfg.max_words, cfg.sentence_margin)
@@ -85,6 +91,25 @@ def choose_sources(hits: Sequence[Hit], margin: float, limit: int) -> list[Sourc
             continue
         sources.append(SourceArticle(len(sources), group[0], tuple(group)))
     return sources
+
+
+def shortlist(candidates: Sequence[Candidate], score: Callable[[Candidate], float], limit: int) -> list[Candidate]:
+    """The candidates worth comparing with the question: the best by score and by shared words.
+
+    Scored before the model has compared them, a question about a speaker ranks every quote by
+    that speaker first; the sentence that answers it ("...would prioritise international
+    hiring") is often no quote but shares the question's topic words, so half the places go to
+    the sentences with the most of them.
+    """
+    by_score = sorted(candidates, key=score, reverse=True)
+    by_words = sorted(by_score, key=lambda c: c.overlap, reverse=True)  # stable: ties stay in score order
+    chosen = by_score[:limit - limit // 2]
+    for candidate in by_words:
+        if len(chosen) >= limit:
+            break
+        if not any(candidate is c for c in chosen):
+            chosen.append(candidate)
+    return chosen
 
 
 def select(candidates: Sequence[Candidate], max_words: int, margin: float) -> list[Candidate]:

@@ -9,6 +9,8 @@ import numpy as np
 
 from embeddings.encoders.model_files import ModelSpec
 
+_RECENT_QUERIES = 64
+
 
 class LazyEncoder:
     """Stands in for an Encoder: `model_name`, `dimension` and `max_tokens` come from the spec.
@@ -23,6 +25,8 @@ class LazyEncoder:
         self._factory = factory
         self._inner = None
         self._lock = threading.Lock()
+        # A question is encoded twice, by the search and by the answerer: the second one is free.
+        self._recent_queries: dict[str, np.ndarray] = {}
 
     @property
     def loaded(self) -> bool:
@@ -54,4 +58,11 @@ class LazyEncoder:
         return self.inner.encode_documents(texts)
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self.inner.encode_query(text)
+        vector = self._recent_queries.get(text)
+        if vector is None:
+            vector = self.inner.encode_query(text)
+            with self._lock:
+                if len(self._recent_queries) >= _RECENT_QUERIES:
+                    self._recent_queries.pop(next(iter(self._recent_queries)))
+                self._recent_queries[text] = vector
+        return vector.copy()
