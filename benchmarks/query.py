@@ -61,9 +61,14 @@ def warm_latencies(data_dir: Path, questions: list[str], rounds: int) -> dict[st
     times: dict[str, list[float]] = {"ask": [], "retrieve": [], "encode": [], "torch_encode": []}
     for _ in range(rounds):
         for question in questions:
+            # Every timing starts with no question remembered: a person asks a question once.
+            service.encoder.forget_queries()
             times["ask"].append(timed(lambda: service.ask(question))[1])
+            service.encoder.forget_queries()
             times["retrieve"].append(timed(lambda: service.retrieve(question))[1])
+            service.encoder.forget_queries()
             times["encode"].append(timed(lambda: service.encoder.encode_query(question))[1])
+            reference.forget_queries()
             times["torch_encode"].append(timed(lambda: reference.encode_query(question))[1])
     return times
 

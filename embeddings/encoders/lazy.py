@@ -57,6 +57,11 @@ class LazyEncoder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return self.inner.encode_documents(texts)
 
+    def forget_queries(self) -> None:
+        """Drop the remembered question vectors (a benchmark times the model, not the memory)."""
+        with self._lock:
+            self._recent_queries.clear()
+
     def encode_query(self, text: str) -> np.ndarray:
         vector = self._recent_queries.get(text)
         if vector is None:
