@@ -1,6 +1,8 @@
-"""Answer quality on the Wikinews dev set must not regress below these floors (skipped without ../shared)."""
+"""Answer quality on the Wikinews dev and held-out questions must not regress below these floors (skipped without ../shared)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -9,38 +11,47 @@ from tests.conftest import CORPUS
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
-# A little under what the pipeline reaches (see the README's quality section), so noise passes
-# and a real regression does not.
-FLOORS = {"hit@1": 0.90, "recall@5": 0.93, "mrr": 0.92}
+HELD_OUT = Path(__file__).resolve().parents[1] / "evaluation" / "heldout-questions.jsonl"
+
+# A little under what the pipeline reaches (see the README's quality section: dev hit@1 0.97,
+# recall@5 0.96, MRR 0.97, coverage 0.73, abstention 0.60; held-out 0.94, 1.00, 0.97, 0.61, 0.90),
+# so one question's worth of noise passes and a real regression does not.
+FLOORS = {
+    "dev": {"hit@1": 0.94, "recall@5": 0.93, "mrr": 0.94, "coverage": 0.70, "abstained": 0.6},
+    "held-out": {"hit@1": 0.91, "recall@5": 0.97, "mrr": 0.94, "coverage": 0.57, "abstained": 0.8},
+}
 
 
-@pytest.fixture(scope="module")
-def summary(corpus_service):
-    questions = evaluation.load_questions(CORPUS / "dev-questions.jsonl")
-    results = evaluation.run_questions(corpus_service, questions)
+@pytest.fixture(scope="module", params=["dev", "held-out"])
+def measured(request, corpus_service):
+    path = CORPUS / "dev-questions.jsonl" if request.param == "dev" else HELD_OUT
+    results = evaluation.run_questions(corpus_service, evaluation.load_questions(path))
     summary = evaluation.summarise(results)
-    print({k: v for k, v in summary.items() if k != "by_kind"})
-    return summary
+    print(request.param, {k: v for k, v in summary.items() if k != "by_kind"})
+    return FLOORS[request.param], summary
 
 
-def test_retrieval_floors(summary):
-    retrieval = summary["retrieval"]
-    for metric, floor in FLOORS.items():
-        assert retrieval[metric] >= floor, (metric, retrieval[metric])
+def test_retrieval_floors(measured):
+    floors, summary = measured
+    for metric in ("hit@1", "recall@5", "mrr"):
+        assert summary["retrieval"][metric] >= floors[metric], (metric, summary["retrieval"][metric])
 
 
-def test_hybrid_earns_its_place_over_each_signal_alone(summary):
+def test_hybrid_earns_its_place_over_each_signal_alone(measured):
+    _, summary = measured
     ours = summary["retrieval"]
     for mode in ("text", "dense"):
         assert ours["hit@1"] >= summary["baselines"][mode]["hit@1"], mode
         assert ours["mrr"] >= summary["baselines"][mode]["mrr"] - 0.01, mode
 
 
-def test_answers_quote_the_evidence_briefly(summary):
-    assert summary["evidence_coverage"] >= 0.68
+def test_answers_quote_the_evidence_briefly(measured):
+    floors, summary = measured
+    assert summary["evidence_coverage"] >= floors["coverage"]
     assert summary["median_answer_words"] <= 80
 
 
-def test_abstention(summary):
+def test_abstention(measured):
+    floors, summary = measured
     assert summary["wrongly_abstained"] <= 0.03
-    assert summary["abstained_when_unanswerable"] >= 0.4
+    assert summary["abstained_when_unanswerable"] >= floors["abstained"]
