@@ -40,11 +40,6 @@ def _normal_title(title: str) -> str:
     return " ".join(_WORD.findall(title.lower()))
 
 
-def collapse_duplicates(hits: Iterable[Hit], threshold: float = DUPLICATE_SIMILARITY) -> list[Hit]:
-    """The hits without those from articles that duplicate a better-ranked article."""
-    return list(unique_stories(hits, threshold))
-
-
 def unique_stories(hits: Iterable[Hit], threshold: float = DUPLICATE_SIMILARITY) -> Iterator[Hit]:
     """Hits in order, skipping those from articles that duplicate a better-ranked article.
 

@@ -93,7 +93,8 @@ class Retriever:
             ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
             capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
             hits = list(itertools.islice(capped, limit))
-            unknown, unmatched = self._missing_names(snap, query, hits, filters) if mode == "hybrid" and hits else ((), ())
+            missing = self._missing_names(snap, query, hits, filters) if mode == "hybrid" and hits else ((), ())
+            unknown, unmatched = missing
         return RetrievalResult(hits, searched, unknown, unmatched)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,
@@ -130,8 +131,9 @@ class Retriever:
         "snap elections" never mentions Snap Inc.
         """
         cfg = self.config
-        retrieved = {h.article.id for h in hits}
-        closest = " ".join(f"{h.article.title} {h.article.body}" for h in hits[:4])
+        # Each retrieved article's text once (an article holds up to max_per_article hits).
+        texts = {h.article.id: f"{h.article.title} {h.article.body}" for h in hits}
+        closest = " ".join(texts[article_id] for article_id in dict.fromkeys(h.article.id for h in hits[:4]))
         unknown, unmatched = [], []
         for name in question_names(query):
             if mentions_name(closest, name):
@@ -142,10 +144,10 @@ class Retriever:
             matched = [c.chunk_id for c in snap.text_search(terms, 50, filters)]
             mentions = {article.id for chunk, article in snap.fetch(matched)
                         if mentions_name(f"{article.title} {chunk.text}", name)}
-            if len(mentions) <= cfg.rare_name_articles and not mentions & retrieved:
+            if len(mentions) <= cfg.rare_name_articles and not mentions & texts.keys():
                 unknown.append(name)
             elif (len(mentions) >= cfg.common_name_articles and not is_descriptive(name)
-                  and not any(mentions_name(f"{h.article.title} {h.article.body}", name) for h in hits)):
+                  and not any(mentions_name(text, name) for text in texts.values())):
                 unmatched.append(name)
         return tuple(unknown), tuple(unmatched)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from embeddings.dedupe import collapse_duplicates, unique_stories
+from embeddings.dedupe import unique_stories
 from embeddings.models import Article, Chunk, Hit
 
 BODY = ("Google has bought the video sharing site YouTube for 1.65 billion dollars in stock, the companies "
@@ -20,14 +20,14 @@ def test_syndicated_copy_is_dropped_and_distinct_story_kept():
     original = hit("a", "Google buys YouTube", BODY)
     copy = hit("b", "Google buys YouTube!", BODY + " Reporting by a wire service.")
     other = hit("c", "Google buys YouTube", "A different story entirely about search advertising revenue rising fast.")
-    kept = collapse_duplicates([original, copy, other])
+    kept = list(unique_stories([original, copy, other]))
     assert [h.article.id for h in kept] == ["a", "c"]
 
 
 def test_every_hit_of_a_duplicate_article_goes():
     first, second = hit("a", "T", BODY), hit("b", "T", BODY)
     again = Hit(Chunk("b#1", "b", 1, BODY, 0, len(BODY)), second.article, 0.5, 0.5)
-    assert [h.article.id for h in collapse_duplicates([first, second, again])] == ["a"]
+    assert [h.article.id for h in unique_stories([first, second, again])] == ["a"]
 
 
 def test_stories_are_compared_only_as_far_as_the_caller_reads():
