@@ -98,7 +98,7 @@ def main() -> None:
          f"{percentile(ask, 95) * 1e3:.0f} ms", "target p95 ≤ 100 ms"),
         ("of which retrieval p50 / p95 (encode + both searches + fusion + fetch)",
          f"{percentile(retrieve, 50) * 1e3:.0f} / {percentile(retrieve, 95) * 1e3:.0f} ms",
-         "the rest is the extractive answer, which encodes the top passages' sentences"),
+         "the rest is the extractive answer, which reads the sentence vectors stored at index time"),
         ("query encoding p50, onnx int8", f"{percentile(encode, 50) * 1e3:.1f} ms",
          f"fp32 sentence-transformers: {percentile(torch_encode, 50) * 1e3:.1f} ms"),
         ("`archivist ask` in a fresh process, to the answer", f"{statistics.median(colds):.2f} s",

@@ -24,7 +24,7 @@ from embeddings.models import Article, Hit, SearchFilters
 from embeddings.retrieval import RetrievalConfig, RetrievalResult, Retriever
 from embeddings.store import Store, open_store
 
-AnswererFactory = Callable[[Encoder], Answerer]
+AnswererFactory = Callable[[Encoder, Store], Answerer]
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,10 @@ def _log_status(message: str) -> None:
     logging.getLogger("archivist").info(message)
 
 
-def _default_answerer(encoder: Encoder) -> Answerer:
+def _default_answerer(encoder: Encoder, store: Store) -> Answerer:
     from bot.answering.extractive import ExtractiveAnswerer
 
-    return ExtractiveAnswerer(encoder)
+    return ExtractiveAnswerer(encoder, sentence_vectors=store.sentence_vectors)
 
 
 class ArchivistService:
@@ -102,10 +102,10 @@ class ArchivistService:
 
     @property
     def answerer(self) -> Answerer:
-        encoder = self.encoder
+        encoder, store = self.encoder, self.store
         with self._lock:
             if self._answerer is None:
-                self._answerer = self._answerer_factory(encoder)
+                self._answerer = self._answerer_factory(encoder, store)
             return self._answerer
 
     def retriever(self) -> Retriever:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,15 @@ import numpy as np
 from embeddings.archive import discover
 from embeddings.chunking import CHUNKER_VERSION, ChunkingPolicy, chunk_article, embedding_text
 from embeddings.encoders import Encoder
+from embeddings.encoders.span_pooling import Span, encode_with_spans
 from embeddings.errors import ParseError
-from embeddings.models import Article
+from embeddings.models import Article, Chunk
 from embeddings.parsing import ParseLimits, iter_articles
 from embeddings.report import Failure, ProgressCallback, ReindexProgress, ReindexReport
+from embeddings.sentence_vectors import pack, sentences_in_chunk
+from embeddings.sentences import sentence_spans
 from embeddings.store import Store, StoreWriter
+from embeddings.store.base import StoredEmbedding
 
 __all__ = ["Failure", "LAST_REPORT_KEY", "ProgressCallback", "ReindexProgress", "ReindexReport", "reindex"]
 
@@ -134,24 +139,38 @@ class _Run:
         if not self.pending:
             return
         plans = [plan for plan in map(self._plan, self.pending) if plan is not None]
-        to_encode: dict[str, str] = {}
-        for article, chunks, texts, hashes, existing in plans:
-            for text, digest in zip(texts, hashes):
-                if digest not in existing:
-                    to_encode.setdefault(digest, text)
+        to_encode: dict[str, tuple[_Plan, int]] = {}  # hash -> the plan and index of a chunk with that input
+        for plan in plans:
+            for index, digest in enumerate(plan.hashes):
+                if digest not in plan.reusable:
+                    to_encode.setdefault(digest, (plan, index))
         self.phase("encoding")
-        encoded = dict(zip(to_encode, self.encoder.encode_documents(list(to_encode.values()))))
+        encoded = dict(zip(to_encode, self._encode(list(to_encode.values()))))
         self.report.chunks_embedded += len(encoded)
         self.phase("writing")
-        for article, chunks, _texts, hashes, existing in plans:
-            vectors = np.stack([existing.get(h) if h in existing else encoded[h] for h in hashes]) \
-                if chunks else np.zeros((0, self.encoder.dimension), np.float32)
-            self.report.chunks_reused += sum(1 for h in hashes if h in existing)
-            self.writer.put_article(article, chunks, vectors, hashes)
+        for plan in plans:
+            stored = [plan.reusable.get(h) or encoded[h] for h in plan.hashes]
+            vectors = np.stack([s.vector for s in stored]) if stored else np.zeros((0, self.encoder.dimension), np.float32)
+            self.report.chunks_reused += sum(1 for h in plan.hashes if h in plan.reusable)
+            self.writer.put_article(plan.article, plan.chunks, vectors, plan.hashes, [s.sentences for s in stored])
         self.pending, self.pending_chunks = [], 0
 
-    def _plan(self, article: Article):
-        """Chunks, encoder inputs, their hashes and reusable vectors of one article (None: refused)."""
+    def _encode(self, inputs: list[tuple[_Plan, int]]) -> list[StoredEmbedding]:
+        """Vectors of the chunks, and of their sentences when the encoder can pool them from the same run."""
+        texts, spans, contexts = [], [], []
+        for plan, index in inputs:
+            texts.append(plan.texts[index])
+            # In the encoder's input the chunk's text follows the headline prefix.
+            spans.append([(s + plan.prefix, e + plan.prefix) for s, e in plan.sentence_spans[index]])
+            contexts.append((0, len(plan.article.title)))
+        vectors, sentence_vectors = encode_with_spans(self.encoder, texts, spans, contexts)
+        if sentence_vectors is None:
+            return [StoredEmbedding(vector, None) for vector in vectors]
+        return [StoredEmbedding(vector, pack(plan.sentence_spans[index], pooled))
+                for vector, pooled, (plan, index) in zip(vectors, sentence_vectors, inputs)]
+
+    def _plan(self, article: Article) -> _Plan | None:
+        """Chunks, encoder inputs, their hashes and reusable encodings of one article (None: refused)."""
         chunks = chunk_article(article, self.encoder.count_tokens, self.policy)
         if len(chunks) > self.limits.max_chunks_per_article:
             self._refuse(article, f"article {article.id!r} makes {len(chunks):,} passages, over the limit of "
@@ -159,7 +178,14 @@ class _Run:
             return None
         texts = [embedding_text(article.title, c.text) for c in chunks]
         hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
-        return article, chunks, texts, hashes, self.writer.existing_vectors(article.id)
+        sentences = sentence_spans(article.body)
+        spans = [sentences_in_chunk(c, sentences) for c in chunks]
+        existing = self.writer.existing_embeddings(article.id)
+        # An encoding stored without sentence vectors (an index from before they existed) is redone
+        # when this encoder can make them: reindexing is how an old index gains them.
+        can_pool = hasattr(self.encoder, "encode_with_spans")
+        reusable = {h: e for h, e in existing.items() if e.sentences is not None or not can_pool}
+        return _Plan(article, chunks, texts, hashes, spans, len(embedding_text(article.title, "")), reusable)
 
     def _refuse(self, article: Article, reason: str) -> None:
         """An article counted as added or updated turns out too big: report it and keep what was stored."""
@@ -179,6 +205,19 @@ class _Run:
             self._last_tick = now
             self.on_progress(ReindexProgress(self.bytes_done, self.bytes_total, self.articles_seen,
                                              self.report.chunks_embedded, self._phase))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One changed article ready to encode: its chunks, their encoder inputs and what can be reused."""
+
+    article: Article
+    chunks: list[Chunk]
+    texts: list[str]
+    hashes: list[str]
+    sentence_spans: list[list[Span]]  # per chunk, its whole sentences, offsets relative to its start
+    prefix: int  # characters of the headline prefix before the chunk's text in each encoder input
+    reusable: dict[str, StoredEmbedding]
 
 
 def _size(path: Path) -> int:

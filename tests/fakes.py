@@ -45,6 +45,20 @@ class HashingEncoder:
         return vector / norm
 
 
+class PoolingHashingEncoder(HashingEncoder):
+    """A HashingEncoder that also gives span vectors, as the real encoders do: here the bag of words
+    of the context (headline) and the span."""
+
+    def encode_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                          contexts: Sequence[tuple[int, int] | None]):
+        pooled = []
+        for text, text_spans, context in zip(texts, spans, contexts):
+            prefix = text[context[0]:context[1]] + " " if context else ""
+            rows = [self._vector(prefix + text[s:e]) for s, e in text_spans]
+            pooled.append(np.stack(rows) if rows else np.zeros((0, self.dimension), np.float32))
+        return self.encode_documents(texts), pooled
+
+
 class MemoizingEncoder:
     """Wraps a real Encoder and remembers document vectors, so a test session embeds a text once.
 
@@ -58,6 +72,7 @@ class MemoizingEncoder:
         self.dimension = inner.dimension
         self.max_tokens = inner.max_tokens
         self._vectors: dict[str, np.ndarray] = {}
+        self._pooled: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # (text, spans, context) -> vector, span vectors
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         return self.inner.count_tokens(texts)
@@ -69,6 +84,18 @@ class MemoizingEncoder:
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         return np.stack([self._vectors[t] for t in texts])
+
+    def encode_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                          contexts: Sequence[tuple[int, int] | None]):
+        keys = [(t, tuple(s), c) for t, s, c in zip(texts, spans, contexts)]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._pooled))
+        if missing:
+            vectors, pooled = self.inner.encode_with_spans([k[0] for k in missing], [list(k[1]) for k in missing],
+                                                           [k[2] for k in missing])
+            self._pooled.update(zip(missing, zip(vectors, pooled)))
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32), []
+        return np.stack([self._pooled[k][0] for k in keys]), [self._pooled[k][1] for k in keys]
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.inner.encode_query(text)

@@ -11,7 +11,8 @@ from embeddings.errors import ModelMismatchError
 from embeddings.indexer import reindex
 from embeddings.models import SearchFilters
 from embeddings.store import SQLiteStore
-from tests.fakes import HashingEncoder
+from embeddings.sentences import sentence_spans
+from tests.fakes import HashingEncoder, PoolingHashingEncoder
 
 
 @pytest.fixture
@@ -51,6 +52,34 @@ def test_first_index_then_noop(archive, store):
     second = reindex(archive, store, encoder)
     assert (second.added, second.updated, second.removed, second.unchanged) == ([], [], [], 3)
     assert encoder.encoded == []  # an unchanged archive re-embeds nothing
+
+
+def test_every_sentence_gets_a_stored_vector_pooled_with_its_headline(archive, store):
+    encoder = PoolingHashingEncoder()
+    reindex(archive, store, encoder)
+    found = store.sentence_vectors(["a.txt", "b.txt", "sub/c.md"])
+    assert set(found) == {"a.txt", "b.txt", "sub/c.md"}
+    article = store.get_article("a.txt")
+    assert found["a.txt"].content_hash == article.content_hash
+    assert sorted(found["a.txt"].by_span) == sentence_spans(article.body)
+    for (start, end), vector in found["a.txt"].by_span.items():
+        expected = encoder.encode_query(f"{article.title} {article.body[start:end]}")
+        assert float(vector @ expected) > 0.999
+
+
+def test_an_index_without_sentence_vectors_gains_them_on_the_next_reindex(archive, store):
+    reindex(archive, store, HashingEncoder())  # an encoder that cannot pool: the state of an older index
+    assert store.sentence_vectors(["a.txt", "b.txt"]) == {}
+    encoder = PoolingHashingEncoder()
+    unchanged = reindex(archive, store, encoder)
+    assert unchanged.chunks_embedded == 0  # the chunker version is unchanged: nothing is re-planned
+    with store.writer(encoder.model_name, encoder.dimension) as writer:
+        writer.set_meta("chunker", "2:254:200")  # what an index written before sentence vectors records
+    upgraded = reindex(archive, store, encoder)
+    assert upgraded.chunks_embedded == 3 and upgraded.failed == []
+    assert set(store.sentence_vectors(["a.txt", "b.txt", "sub/c.md"])) == {"a.txt", "b.txt", "sub/c.md"}
+    encoder.encoded.clear()
+    assert reindex(archive, store, encoder).chunks_embedded == 0 and encoder.encoded == []
 
 
 def test_changed_article_is_replaced_without_stale_chunks(archive, store):

@@ -132,3 +132,43 @@ def test_a_question_encoded_again_is_remembered_not_recomputed(model_cache):
     other = encoder.encode_query("Who bought Skype?")
     assert calls == ["What did Alibaba's CEO say about hiring?", "Who bought Skype?"]
     assert abs(float(np.linalg.norm(again)) - 1.0) < 1e-4 and float(again @ other) < 0.9
+
+
+def test_sentence_vectors_are_read_out_of_the_passage_run(onnx_export, torch_encoder):
+    """Each sentence's vector (pooled with the headline's tokens) points where "headline. sentence" does."""
+    encoder = onnx_export[0]
+    title = "Alibaba to push global expansion, says new CEO"
+    sentences = [
+        "Alibaba's new chief executive Daniel Zhang said the company would grow abroad.",
+        "Zhang also explained that the company would prioritise international hiring.",
+        "Shares in the e-commerce group rose by three percent in New York trading.",
+        "The football club announced a new manager after a disappointing season.",
+    ]
+    text = f"{title}\n\n" + " ".join(sentences)
+    spans = [(text.index(s), text.index(s) + len(s)) for s in sentences]
+    context = (0, len(title))
+    vectors, pooled = encoder.encode_with_spans([text, "short"], [spans, []], [context, None])
+    np.testing.assert_allclose(vectors, encoder.encode_documents([text, "short"]), atol=1e-6)
+    assert pooled[0].shape == (4, 384) and pooled[1].shape == (0, 384)
+    np.testing.assert_allclose(np.linalg.norm(pooled[0], axis=1), 1.0, atol=1e-5)
+    standalone = encoder.encode_documents([f"{title}. {s}" for s in sentences])
+    cosines = pooled[0] @ standalone.T
+    # Pooled in context a sentence leans towards its neighbours (the hiring sentence is about as close
+    # to the one before it), but each sentence encoded alone still finds its own pooled vector.
+    assert np.diag(cosines).min() >= 0.85
+    assert [int(i) for i in np.argmax(cosines, axis=0)] == [0, 1, 2, 3]
+    question = encoder.encode_query("What did Alibaba's CEO say about hiring?")
+    assert int(np.argmax(pooled[0] @ question)) == 1
+
+    _, reference = torch_encoder.encode_with_spans([text], [spans], [context])
+    assert (pooled[0] * reference[0]).sum(axis=1).min() >= 0.97  # int8 against fp32, as for whole passages
+
+
+def test_a_sentence_cut_off_by_truncation_gets_no_vector(onnx_export):
+    encoder = onnx_export[0]
+    long_text = TEXTS[-1]  # longer than the model's limit
+    last = long_text.rstrip().rsplit("\n", 1)[-1]
+    end = len(long_text.rstrip())
+    _, pooled = encoder.encode_with_spans([long_text], [[(0, 40), (end - len(last), end)]], [None])
+    assert np.linalg.norm(pooled[0][0]) == pytest.approx(1.0, abs=1e-5)
+    assert not pooled[0][1].any()

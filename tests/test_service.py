@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
+from bot.answering.extractive import ExtractiveAnswerer
 from bot.errors import InvalidQuestionError, NotFoundError
 from bot.service import ArchivistService
 from bot.settings import Settings
@@ -32,6 +34,37 @@ def test_sample_question_quotes_the_hiring_passage(service):
     assert citation.article.date == dt.date(2015, 5, 14)
     assert "prioritise international hiring" in citation.quote
     assert answer.articles_searched == 1
+
+
+def counting_encodes(monkeypatch, encoder) -> list[str]:
+    """Record every text the encoder is asked to encode as a document from now on."""
+    encoded: list[str] = []
+    inner = encoder.encode_documents
+    monkeypatch.setattr(encoder, "encode_documents", lambda texts: encoded.extend(texts) or inner(texts))
+    return encoded
+
+
+def test_answers_use_the_sentence_vectors_stored_at_index_time(service, monkeypatch):
+    encoded = counting_encodes(monkeypatch, service.encoder)
+    answer = service.ask(HIRING)
+    assert "Zhang also explained that the company would prioritise international hiring. [1]" in answer.text
+    assert encoded == []  # every compared sentence's vector came from the index, none was encoded
+
+
+@pytest.mark.parametrize("stored", ["none", "stale"])
+def test_sentences_without_usable_stored_vectors_are_encoded_instead(service, monkeypatch, stored):
+    def lookup(article_ids):
+        if stored == "none":  # an index built before sentence vectors existed
+            return {}
+        # vectors of another version of the article (it was reindexed after the search)
+        found = service.store.sentence_vectors(article_ids)
+        return {k: dataclasses.replace(v, content_hash="older") for k, v in found.items()}
+
+    hits = service.retrieve(HIRING).hits
+    encoded = counting_encodes(monkeypatch, service.encoder)
+    answer = ExtractiveAnswerer(service.encoder, sentence_vectors=lookup).answer(HIRING, hits)
+    assert "prioritise international hiring" in answer.text
+    assert any("prioritise international hiring" in text for text in encoded)
 
 
 def test_unrelated_question_abstains_and_shows_closest(service):

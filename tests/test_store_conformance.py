@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from embeddings.chunking import embedding_text
-from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError
+from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, Chunk, SearchFilters
+from embeddings.sentence_vectors import pack, sentences_in_chunk
 from embeddings.store import Store
 from tests.fakes import HashingEncoder
 from tests.stores import BACKENDS, backend_location, open_backend
@@ -289,12 +290,44 @@ def test_stored_vectors_come_back_bit_for_bit(store):
         put(w, art, ["One.", "Two."])
         expected = ENCODER.encode_documents([embedding_text(art.title, t) for t in ("One.", "Two.")])
     with store.writer(MODEL, ENCODER.dimension) as w:
-        reused = w.existing_vectors("a1")
+        reused = w.existing_embeddings("a1")
     assert len(reused) == 2
-    assert all(v.dtype == np.float32 for v in reused.values())
-    assert sorted(v.tobytes() for v in reused.values()) == sorted(v.tobytes() for v in expected)
+    assert all(e.vector.dtype == np.float32 and e.sentences is None for e in reused.values())
+    assert sorted(e.vector.tobytes() for e in reused.values()) == sorted(v.tobytes() for v in expected)
     with store.snapshot() as snap:
         assert snap.chunk_vectors(["a1#1", "a1#0"]).tobytes() == expected[::-1].tobytes()
+
+
+def test_sentence_vectors_are_stored_with_their_chunk_and_found_by_body_offsets(store):
+    body = "First point here. Second point here.\n\nThird point in chunk two."
+    art = article("a1", body)
+    chunks = [Chunk("a1#0", "a1", 0, body[:36], 0, 36), Chunk("a1#1", "a1", 1, body[38:], 38, len(body))]
+    sentences = [(0, 17), (18, 36), (38, len(body))]
+    vectors = ENCODER.encode_documents([body[s:e] for s, e in sentences])
+    packed = [pack(sentences_in_chunk(chunks[0], sentences), vectors[:2]),
+              pack(sentences_in_chunk(chunks[1], sentences), vectors[2:])]
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        w.put_article(art, chunks, ENCODER.encode_documents([c.text for c in chunks]), ["h0", "h1"], packed)
+        put(w, article("a2", "Indexed without sentence vectors."))
+    found = store.sentence_vectors(["a1", "a2", "missing"])
+    assert set(found) == {"a1"}
+    assert found["a1"].content_hash == art.content_hash
+    assert sorted(found["a1"].by_span) == sentences
+    for (start, end), vector in zip(sentences, vectors):
+        # float16 storage: the same direction to well within a cosine of 0.001
+        assert float(found["a1"].by_span[(start, end)] @ vector) > 0.999
+    with store.writer(MODEL, ENCODER.dimension) as w:
+        reused = w.existing_embeddings("a1")
+        assert sorted(e.sentences for e in reused.values()) == sorted(packed)
+        w.delete_article("a1")
+    assert store.sentence_vectors(["a1"]) == {}
+
+
+def test_put_article_refuses_sentence_blobs_that_do_not_match_the_chunks(store):
+    art = article("a1", "Only one chunk.")
+    chunk = Chunk("a1#0", "a1", 0, art.body, 0, len(art.body))
+    with store.writer(MODEL, ENCODER.dimension) as w, pytest.raises(StoreError, match="sentence blobs"):
+        w.put_article(art, [chunk], ENCODER.encode_documents([art.body]), ["h"], [None, None])
 
 
 def test_rebuild_with_a_model_of_another_dimension(store):

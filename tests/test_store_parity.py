@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
+import numpy as np
 import pytest
 
 from bot.service import ArchivistService
@@ -27,6 +28,9 @@ class KnownQuestions:
 
     def encode_documents(self, texts):
         return self.inner.encode_documents(texts)
+
+    def encode_with_spans(self, texts, spans, contexts):
+        return self.inner.encode_with_spans(texts, spans, contexts)
 
     def encode_query(self, text: str):
         return self._vectors[text] if text in self._vectors else self.inner.encode_query(text)
@@ -77,6 +81,8 @@ def test_sqlite_and_postgres_score_the_dev_set_alike(corpus_service, corpus_dir,
     assert postgres.stats().location.startswith("postgresql://")
     try:
         figures = evaluate({"sqlite": sqlite, "postgres": postgres}, questions)
+        gold = sorted({a for q in questions for a in q["article_ids"]})
+        in_sqlite, in_postgres = sqlite.store.sentence_vectors(gold), postgres.store.sentence_vectors(gold)
     finally:
         postgres.store.close()
     print(f"\nPostgreSQL reindex of the corpus (vectors already computed): {seconds:.1f}s")
@@ -86,6 +92,13 @@ def test_sqlite_and_postgres_score_the_dev_set_alike(corpus_service, corpus_dir,
     # The stores rank full text with different tokenisers (FTS5's unicode61 + Porter; PostgreSQL's
     # parser + Snowball, which reads "4.75%" as one token where FTS5 sees two) and pgvector's HNSW is
     # approximate, so a question on a knife edge may flip: one question's worth of difference, no more.
+    # The answerer's sentence vectors are stored alike: the same sentences, the same float16 values.
+    assert set(in_sqlite) == set(in_postgres) == set(gold)
+    for article_id in gold:
+        assert in_sqlite[article_id].content_hash == in_postgres[article_id].content_hash
+        assert in_sqlite[article_id].by_span.keys() == in_postgres[article_id].by_span.keys()
+        for span, vector in in_sqlite[article_id].by_span.items():
+            assert np.array_equal(vector, in_postgres[article_id].by_span[span])
     one_question = 1 / figures["sqlite"]["questions"] + 1e-9
     assert abs(figures["sqlite"]["hit@1"] - figures["postgres"]["hit@1"]) <= one_question
     assert abs(figures["sqlite"]["recall@5"] - figures["postgres"]["recall@5"]) <= one_question

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,6 +11,7 @@ from bot.answering.quotes import SpeakerQuery, Statement, speaker_match, stateme
 from bot.answering.text_features import answer_types, content_stems, type_match
 from embeddings.encoders import Encoder
 from embeddings.models import Article, Hit
+from embeddings.sentence_vectors import ArticleSentenceVectors
 from embeddings.sentences import sentence_spans
 
 _MIN_WORDS = 4
@@ -80,15 +81,37 @@ def measure_words(candidates: Sequence[Candidate], question: str) -> None:
         candidate.answer_type = type_match(types, candidate.text, question)
 
 
-def measure_similarity(candidates: Sequence[Candidate], question: str, encoder: Encoder) -> None:
-    """Fill in each candidate's cosine to the question (one batch through the encoder)."""
+def measure_similarity(candidates: Sequence[Candidate], question: str, encoder: Encoder,
+                       stored: Mapping[str, ArticleSentenceVectors] | None = None) -> None:
+    """Fill in each candidate's cosine to the question.
+
+    A sentence whose vector the index stored (pooled from its passage's encoding) costs a dot
+    product; the others ("headline. sentence") go through the encoder in one batch.
+    """
     if not candidates:
         return
     query = encoder.encode_query(question)
-    texts = [f"{c.source.article.title}. {c.text}" for c in candidates]
-    similarities = encoder.encode_documents(texts) @ query
-    for candidate, similarity in zip(candidates, np.asarray(similarities, dtype=float)):
-        candidate.similarity = float(similarity)
+    missing = []
+    for candidate in candidates:
+        vector = _stored_vector(candidate, stored or {})
+        if vector is None:
+            missing.append(candidate)
+        else:
+            candidate.similarity = float(vector @ query)
+    if missing:
+        texts = [f"{c.source.article.title}. {c.text}" for c in missing]
+        similarities = encoder.encode_documents(texts) @ query
+        for candidate, similarity in zip(missing, np.asarray(similarities, dtype=float)):
+            candidate.similarity = float(similarity)
+
+
+def _stored_vector(candidate: Candidate, stored: Mapping[str, ArticleSentenceVectors]) -> np.ndarray | None:
+    article = candidate.source.article
+    vectors = stored.get(article.id)
+    # Vectors of another version of the article (reindexed since it was retrieved) do not apply.
+    if vectors is None or vectors.content_hash != article.content_hash:
+        return None
+    return vectors.by_span.get((candidate.start, candidate.end))
 
 
 def _speech_by(speaker: SpeakerQuery | None, sentences: Sequence[str]) -> dict[int, float]:

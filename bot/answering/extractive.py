@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.answering.candidates import Candidate, SourceArticle, gather, measure_similarity, measure_words
@@ -10,6 +10,9 @@ from bot.answering.quotes import speaker_query
 from bot.answering.types import CLOSEST_ARTICLES, Answer, Citation, abstention
 from embeddings.encoders import Encoder
 from embeddings.models import Hit
+from embeddings.sentence_vectors import ArticleSentenceVectors
+
+SentenceVectorLookup = Callable[[Sequence[str]], Mapping[str, ArticleSentenceVectors]]
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,13 @@ class ExtractiveConfig:
 class ExtractiveAnswerer:
     """Answers with sentences quoted from the best articles, each followed by its [n]."""
 
-    def __init__(self, encoder: Encoder, config: ExtractiveConfig = ExtractiveConfig()) -> None:
+    def __init__(self, encoder: Encoder, config: ExtractiveConfig = ExtractiveConfig(),
+                 sentence_vectors: SentenceVectorLookup | None = None) -> None:
         self.encoder = encoder
         self.config = config
+        # The index's stored sentence vectors (Store.sentence_vectors): without them, or for a
+        # sentence they lack, the answerer encodes the sentence itself.
+        self.sentence_vectors = sentence_vectors
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
         cfg = self.config
@@ -61,7 +68,8 @@ class ExtractiveAnswerer:
             return abstention(question, hits, cfg.closest_articles, reason)
         measure_words(candidates, question)
         candidates = shortlist(candidates, self._score, cfg.encode_limit)
-        measure_similarity(candidates, question, self.encoder)
+        stored = self.sentence_vectors([s.article.id for s in sources]) if self.sentence_vectors else None
+        measure_similarity(candidates, question, self.encoder, stored)
         for candidate in candidates:
             candidate.score = self._score(candidate)
         chosen = select(candidates, cfg.max_words, cfg.sentence_margin)

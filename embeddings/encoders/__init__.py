@@ -27,6 +27,10 @@ class Encoder(Protocol):
     `model_name` is the identity recorded in the index: two encoders with the same name must
     produce interchangeable vectors. `max_tokens` is how many word pieces one input may hold
     before the model silently truncates it; `count_tokens` counts them (without special tokens).
+
+    An encoder may also offer `encode_with_spans(texts, spans, contexts)`: the vectors of texts and,
+    per text, one unit row per character span pooled from the same run's token states (see
+    span_pooling). The indexer stores those as sentence vectors; an encoder without it still works.
     """
 
     model_name: str

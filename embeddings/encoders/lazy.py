@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from embeddings.encoders.model_files import ModelSpec
+from embeddings.encoders.span_pooling import Span, encode_with_spans
 
 _RECENT_QUERIES = 64
 
@@ -56,6 +57,10 @@ class LazyEncoder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return self.inner.encode_documents(texts)
+
+    def encode_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]],
+                          contexts: Sequence[Span | None]) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        return encode_with_spans(self.inner, texts, spans, contexts)
 
     def forget_queries(self) -> None:
         """Drop the remembered question vectors (a benchmark times the model, not the memory)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.encoders.span_pooling import Span, pool_spans
 from embeddings.errors import EncoderError
 
 # Suffix of the identity recorded in the index: int8 vectors differ slightly from the fp32 model's,
@@ -61,17 +62,25 @@ class OnnxEncoder:
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        # Longest first, so each batch holds texts of similar length and little padding is computed.
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), _BATCH_SIZE):
-            rows = order[start:start + _BATCH_SIZE]
-            vectors[rows] = self._run([texts[i] for i in rows])
+        for rows in _length_sorted_batches(texts):
+            vectors[rows] = self._run([texts[i] for i in rows])[0]
         return vectors
 
-    def encode_query(self, text: str) -> np.ndarray:
-        return self._run([text])[0]
+    def encode_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]],
+                          contexts: Sequence[Span | None]) -> tuple[np.ndarray, list[np.ndarray]]:
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        span_vectors: list[np.ndarray] = [np.zeros((0, self.dimension), np.float32)] * len(texts)
+        for rows in _length_sorted_batches(texts):
+            vectors[rows], states, offsets = self._run([texts[i] for i in rows], with_states=True)
+            for position, row in enumerate(rows):
+                span_vectors[row] = pool_spans(states[position], offsets[position], spans[row], contexts[row])
+        return vectors, span_vectors
 
-    def _run(self, texts: list[str]) -> np.ndarray:
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._run([text])[0][0]
+
+    def _run(self, texts: list[str], *, with_states: bool = False):
+        """Unit vectors of texts; with_states, also the token states and each token's character offsets."""
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         feeds = {
@@ -79,7 +88,19 @@ class OnnxEncoder:
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.zeros_like(ids),
         }
-        (vectors,) = self._session.run(["embedding"], {k: v for k, v in feeds.items() if k in self._input_names})
+        outputs = ["embedding", "token_embeddings"] if with_states else ["embedding"]
+        results = self._session.run(outputs, {k: v for k, v in feeds.items() if k in self._input_names})
         # The graph normalises already; normalising again costs nothing and guards the contract.
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        norms = np.linalg.norm(results[0], axis=1, keepdims=True)
+        vectors = np.ascontiguousarray(results[0] / np.maximum(norms, 1e-12), dtype=np.float32)
+        if not with_states:
+            return vectors, None, None
+        offsets = np.array([e.offsets for e in encodings], dtype=np.int64).reshape(len(texts), -1, 2)
+        return vectors, results[1], offsets
+
+
+def _length_sorted_batches(texts: Sequence[str]):
+    """Row indices in batches, longest texts first, so each batch holds similar lengths and little padding."""
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    for start in range(0, len(texts), _BATCH_SIZE):
+        yield order[start:start + _BATCH_SIZE]

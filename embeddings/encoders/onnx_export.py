@@ -20,7 +20,7 @@ from embeddings.encoders.model_files import ModelSpec, module_types, read_json
 from embeddings.errors import EncoderError
 
 # Bump when the export or quantisation recipe changes: cached files of the old recipe are not reused.
-RECIPE_VERSION = "2"
+RECIPE_VERSION = "3"  # 3: the token states are a second output (sentence vectors at index time)
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 ONNX_FILENAME = "model.int8.onnx"
 _SOURCE_FILES = ("config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json")
@@ -78,13 +78,17 @@ def export_fp32(model_dir: Path, target: Path) -> None:
         warnings.simplefilter("ignore")
         torch.onnx.export(
             wrapper, (example, example, torch.zeros_like(example)), str(target), dynamo=False,
-            input_names=list(_INPUTS), output_names=["embedding"],
-            dynamic_axes={**dynamic, "embedding": {0: "batch"}}, opset_version=17,
+            input_names=list(_INPUTS), output_names=["embedding", "token_embeddings"],
+            dynamic_axes={**dynamic, "embedding": {0: "batch"}, "token_embeddings": {0: "batch", 1: "tokens"}},
+            opset_version=17,
         )
 
 
 def _mean_pooled_model(model_dir: Path):
-    """The transformer, then the mean of its token states under the mask, then unit length."""
+    """The transformer, then the mean of its token states under the mask, then unit length.
+
+    The token states are returned too: the indexer pools each sentence's tokens out of them.
+    """
     import torch
     import transformers
     from transformers import AutoModel
@@ -103,7 +107,7 @@ def _mean_pooled_model(model_dir: Path):
                                 token_type_ids=token_type_ids).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(states.dtype)
             pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+            return torch.nn.functional.normalize(pooled, p=2.0, dim=1), states
 
     return MeanPooled()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.encoders.model_files import resolve_model_path
+from embeddings.encoders.span_pooling import Span, pool_spans
 from embeddings.errors import EncoderError
 
 _BATCH_SIZE = 32
@@ -65,6 +66,23 @@ class SentenceTransformerEncoder:
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_with_spans(self, texts: Sequence[str], spans: Sequence[Sequence[Span]],
+                          contexts: Sequence[Span | None]) -> tuple[np.ndarray, list[np.ndarray]]:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        outputs = self._model.encode(list(texts), batch_size=_BATCH_SIZE, output_value=None,
+                                     convert_to_numpy=True, show_progress_bar=False)
+        # The same tokenizer and truncation the model used, asked for each token's character range.
+        offsets = self._slow_tokenizer(list(texts), return_offsets_mapping=True, truncation=True,
+                                       max_length=self.max_tokens + 2)["offset_mapping"]
+        vectors, span_vectors = [], []
+        for output, text_offsets, text_spans, context in zip(outputs, offsets, spans, contexts):
+            states = output["token_embeddings"].float().cpu().numpy()[:len(text_offsets)]
+            pooled = output["sentence_embedding"].float().cpu().numpy()
+            vectors.append(pooled / max(float(np.linalg.norm(pooled)), 1e-12))
+            span_vectors.append(pool_spans(states, np.asarray(text_offsets, dtype=np.int64), text_spans, context))
+        return np.ascontiguousarray(np.stack(vectors), dtype=np.float32), span_vectors
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode_documents([text])[0]

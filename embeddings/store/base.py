@@ -10,7 +10,9 @@ from typing import Protocol
 
 import numpy as np
 
+from embeddings.errors import StoreError
 from embeddings.models import Article, Chunk, SearchFilters
+from embeddings.sentence_vectors import ArticleSentenceVectors
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ class StoredArticleState:
 
     content_hash: str
     source_path: str
+
+
+@dataclass(frozen=True)
+class StoredEmbedding:
+    """What a chunk's encoding left in the index: its vector and its packed sentence vectors (if any)."""
+
+    vector: np.ndarray
+    sentences: bytes | None
 
 
 @dataclass(frozen=True)
@@ -68,12 +78,12 @@ class StoreWriter(Protocol):
     def article_states(self) -> dict[str, StoredArticleState]:
         """Content hash and source path of every stored article, as this transaction sees them."""
 
-    def existing_vectors(self, article_id: str) -> dict[str, np.ndarray]:
-        """Vectors already stored for an article, keyed by the hash of their encoder input."""
+    def existing_embeddings(self, article_id: str) -> dict[str, StoredEmbedding]:
+        """Encodings already stored for an article, keyed by the hash of their encoder input."""
 
     def put_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
-                    embed_hashes: Sequence[str]) -> None:
-        """Insert or replace an article with exactly these chunks and vectors."""
+                    embed_hashes: Sequence[str], sentences: Sequence[bytes | None] | None = None) -> None:
+        """Insert or replace an article with exactly these chunks, vectors and packed sentence vectors."""
 
     def delete_article(self, article_id: str) -> None:
         """Remove an article, its chunks, vectors and full-text rows."""
@@ -110,6 +120,9 @@ class Store(Protocol):
     def list_articles(self, filters: SearchFilters, *, title_contains: str = "", limit: int = 25) -> list[Article]:
         """Articles matching the filters (and a case-insensitive title substring), newest first."""
 
+    def sentence_vectors(self, article_ids: Sequence[str]) -> dict[str, ArticleSentenceVectors]:
+        """The stored sentence vectors of these articles (articles indexed without them are left out)."""
+
     def titles(self) -> list[tuple[str, str, dt.date | None]]:
         """(id, title, date) of every article, for in-memory autocomplete."""
 
@@ -121,6 +134,17 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+
+def check_put(article: Article, chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str],
+              sentences: Sequence[bytes | None] | None, dimension: int) -> Sequence[bytes | None]:
+    """Refuse a put_article whose parts do not line up; the packed sentences (all None if not given)."""
+    if sentences is None:
+        sentences = [None] * len(chunks)
+    if vectors.shape != (len(chunks), dimension) or len(embed_hashes) != len(chunks) or len(sentences) != len(chunks):
+        raise StoreError(f"article {article.id!r}: {len(chunks)} chunks but vectors of shape {vectors.shape}, "
+                         f"{len(embed_hashes)} hashes and {len(sentences)} sentence blobs")
+    return sentences
 
 
 def iter_batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:

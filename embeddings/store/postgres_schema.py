@@ -7,7 +7,7 @@ from psycopg import sql
 
 from embeddings.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIN_PGVECTOR = (0, 8, 0)  # hnsw.iterative_scan: filtered HNSW queries that still return k rows
 TEXT_CONFIG = "archivist_english"
 TITLE_WEIGHT = 2.0  # a headline word counts as much as two body words (as in the SQLite store's bm25)
@@ -86,6 +86,9 @@ _MIGRATIONS: dict[int, list[str]] = {
         )""",
         "CREATE INDEX archivist_postings_chunk ON archivist_postings (chunk_id)",
     ],
+    # Sentence vectors pooled from the chunk's own encoding (embeddings.sentence_vectors.pack);
+    # NULL for chunks indexed before version 2, whose sentences are encoded when asked about.
+    2: ["ALTER TABLE archivist_chunks ADD COLUMN sentences bytea"],
 }
 
 

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import psycopg
 
-from embeddings.errors import StoreError
 from embeddings.models import Article, Chunk
-from embeddings.store.base import StoredArticleState
+from embeddings.store.base import StoredArticleState, StoredEmbedding, check_put
 from embeddings.store.index_meta import committed_meta
 from embeddings.store.postgres_schema import TEXT_CONFIG, TITLE_WEIGHT, drop_other_vector_indexes
 from embeddings.store.postgres_search import vector_array
@@ -26,8 +25,9 @@ ON CONFLICT DO NOTHING
 """
 _INSERT_CHUNK = f"""
 INSERT INTO archivist_chunks
-    (id, article_id, ordinal, start, "end", embed_hash, embedding, article_date, tag_keys, tsv, tsv_length)
-SELECT %(id)s, %(article_id)s, %(ordinal)s, %(start)s, %(end)s, %(embed_hash)s, %(embedding)s, %(date)s::date,
+    (id, article_id, ordinal, start, "end", embed_hash, embedding, sentences, article_date, tag_keys, tsv, tsv_length)
+SELECT %(id)s, %(article_id)s, %(ordinal)s, %(start)s, %(end)s, %(embed_hash)s, %(embedding)s, %(sentences)s,
+       %(date)s::date,
        ARRAY(SELECT DISTINCT lower(t) FROM unnest(%(tags)s::text[]) t),
        v.tsv, (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(v.tsv) u)
 FROM (SELECT setweight(to_tsvector('{TEXT_CONFIG}', %(title)s), 'A')
@@ -53,16 +53,16 @@ class PostgresWriter:
         rows = self._conn.execute("SELECT id, content_hash, source_path FROM archivist_articles").fetchall()
         return {r[0]: StoredArticleState(r[1], r[2]) for r in rows}
 
-    def existing_vectors(self, article_id: str) -> dict[str, np.ndarray]:
+    def existing_embeddings(self, article_id: str) -> dict[str, StoredEmbedding]:
         rows = self._conn.execute(
-            "SELECT embed_hash, embedding FROM archivist_chunks WHERE article_id = %s", (article_id,)
+            "SELECT embed_hash, embedding, sentences FROM archivist_chunks WHERE article_id = %s", (article_id,)
         ).fetchall()
-        return {h: vector_array(vector) for h, vector in rows}
+        return {h: StoredEmbedding(vector_array(vector), bytes(packed) if packed is not None else None)
+                for h, vector, packed in rows}
 
     def put_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
-                    embed_hashes: Sequence[str]) -> None:
-        if vectors.shape != (len(chunks), self._dimension) or len(embed_hashes) != len(chunks):
-            raise StoreError(f"article {article.id!r}: {len(chunks)} chunks but vectors of shape {vectors.shape}")
+                    embed_hashes: Sequence[str], sentences: Sequence[bytes | None] | None = None) -> None:
+        sentences = check_put(article, chunks, vectors, embed_hashes, sentences, self._dimension)
         self.delete_article(article.id)
         conn = self._conn
         conn.execute(_INSERT_ARTICLE, article_to_row(article))
@@ -71,9 +71,9 @@ class PostgresWriter:
         with conn.cursor() as cursor:
             cursor.executemany(_INSERT_CHUNK, [
                 {"id": chunk.id, "article_id": article.id, "ordinal": chunk.ordinal, "start": chunk.start,
-                 "end": chunk.end, "embed_hash": embed_hash, "embedding": vector, "date": article.date,
-                 "tags": list(article.tags), "title": article.title, "text": chunk.text}
-                for chunk, vector, embed_hash in zip(chunks, vectors, embed_hashes)
+                 "end": chunk.end, "embed_hash": embed_hash, "embedding": vector, "sentences": packed,
+                 "date": article.date, "tags": list(article.tags), "title": article.title, "text": chunk.text}
+                for chunk, vector, embed_hash, packed in zip(chunks, vectors, embed_hashes, sentences)
             ])
         conn.execute(_INSERT_POSTINGS, (article.id,))
 

@@ -6,7 +6,7 @@ import sqlite3
 
 from embeddings.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -44,6 +44,11 @@ _MIGRATIONS: dict[int, str] = {
     CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
         title, text, tokenize = 'porter unicode61 remove_diacritics 2'
     );
+    """,
+    # Sentence vectors pooled from the chunk's own encoding (embeddings.sentence_vectors.pack);
+    # NULL for chunks indexed before version 2, whose sentences are encoded when asked about.
+    2: """
+    ALTER TABLE chunks ADD COLUMN sentences BLOB;
     """,
 }
 

@@ -13,7 +13,8 @@ import numpy as np
 
 from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, Chunk, SearchFilters
-from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, iter_batches
+from embeddings.sentence_vectors import ArticleSentenceVectors, unpack
+from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, StoredEmbedding, check_put, iter_batches
 from embeddings.store.index_meta import committed_meta, info_from_meta
 from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row
 from embeddings.store.sqlite_schema import migrate
@@ -106,6 +107,17 @@ class SQLiteStore:
             (*params, int(limit)),
         ).fetchall()
         return [article_from_row(r) for r in rows]
+
+    def sentence_vectors(self, article_ids: Sequence[str]) -> dict[str, ArticleSentenceVectors]:
+        found: dict[str, ArticleSentenceVectors] = {}
+        for batch in iter_batches(list(dict.fromkeys(article_ids)), _SQL_BATCH):
+            rows = self._reader().execute(
+                "SELECT a.id, a.content_hash, c.start, c.sentences FROM chunks c JOIN articles a ON a.id = c.article_id "
+                f"WHERE c.article_id IN ({_marks(batch)}) AND c.sentences IS NOT NULL", tuple(batch),
+            ).fetchall()
+            for article_id, content_hash, start, blob in rows:
+                found.setdefault(article_id, ArticleSentenceVectors(content_hash, {})).by_span.update(unpack(blob, start))
+        return found
 
     def titles(self) -> list[tuple[str, str, dt.date | None]]:
         rows = self._reader().execute("SELECT id, title, date FROM articles ORDER BY date DESC, id").fetchall()
@@ -256,14 +268,13 @@ class SQLiteWriter:
         rows = self._conn.execute("SELECT id, content_hash, source_path FROM articles").fetchall()
         return {r[0]: StoredArticleState(r[1], r[2]) for r in rows}
 
-    def existing_vectors(self, article_id: str) -> dict[str, np.ndarray]:
-        rows = self._conn.execute("SELECT embed_hash, vector FROM chunks WHERE article_id = ?", (article_id,))
-        return {h: np.frombuffer(blob, dtype=np.float32) for h, blob in rows}
+    def existing_embeddings(self, article_id: str) -> dict[str, StoredEmbedding]:
+        rows = self._conn.execute("SELECT embed_hash, vector, sentences FROM chunks WHERE article_id = ?", (article_id,))
+        return {h: StoredEmbedding(np.frombuffer(blob, dtype=np.float32), sentences) for h, blob, sentences in rows}
 
     def put_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
-                    embed_hashes: Sequence[str]) -> None:
-        if vectors.shape != (len(chunks), self._dimension) or len(embed_hashes) != len(chunks):
-            raise StoreError(f"article {article.id!r}: {len(chunks)} chunks but vectors of shape {vectors.shape}")
+                    embed_hashes: Sequence[str], sentences: Sequence[bytes | None] | None = None) -> None:
+        sentences = check_put(article, chunks, vectors, embed_hashes, sentences, self._dimension)
         self.delete_article(article.id)
         conn = self._conn
         conn.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) VALUES ({_marks(ARTICLE_COLUMNS)})",
@@ -271,10 +282,11 @@ class SQLiteWriter:
         conn.executemany("INSERT OR IGNORE INTO article_tags (article_id, tag) VALUES (?, ?)",
                          [(article.id, tag) for tag in article.tags])
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        for chunk, vector, embed_hash in zip(chunks, vectors, embed_hashes):
+        for chunk, vector, embed_hash, packed in zip(chunks, vectors, embed_hashes, sentences):
             cursor = conn.execute(
-                'INSERT INTO chunks (id, article_id, ordinal, start, "end", embed_hash, vector) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                (chunk.id, article.id, chunk.ordinal, chunk.start, chunk.end, embed_hash, vector.tobytes()),
+                'INSERT INTO chunks (id, article_id, ordinal, start, "end", embed_hash, vector, sentences) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (chunk.id, article.id, chunk.ordinal, chunk.start, chunk.end, embed_hash, vector.tobytes(), packed),
             )
             conn.execute("INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
                          (cursor.lastrowid, article.title, chunk.text))
