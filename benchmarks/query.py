@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks.common import ARTICLES, REPO, machine, percentile, print_table, require_corpus, timed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,3 +54,11 @@ def unpack(blob: bytes, base: int = 0) -> dict[Span, np.ndarray]:
     vectors = np.frombuffer(blob, dtype="<f2", count=count * dimension, offset=8 + 8 * count)
     vectors = vectors.reshape(count, dimension).astype(np.float32)
     return {(int(s) + base, int(e) + base): vectors[i] for i, (s, e) in enumerate(spans)}
+
+
+def by_article(rows: Iterable[tuple[str, str, int, bytes]]) -> dict[str, ArticleSentenceVectors]:
+    """Rows of (article id, content hash, chunk start, packed blob) gathered into each article's vectors."""
+    found: dict[str, ArticleSentenceVectors] = {}
+    for article_id, content_hash, start, blob in rows:
+        found.setdefault(article_id, ArticleSentenceVectors(content_hash, {})).by_span.update(unpack(bytes(blob), start))
+    return found

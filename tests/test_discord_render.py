@@ -74,7 +74,7 @@ def test_a_very_long_answer_fits_every_limit_and_keeps_every_citation_whole():
 
 def test_mentions_and_markdown_in_article_text_are_inert():
     hit = make_hit(1, PING_TEXT)
-    answer = Answer(f"Who said <@123456789012345678> @everyone?", PING_TEXT + " [1]",
+    answer = Answer("Who said <@123456789012345678> @everyone?", PING_TEXT + " [1]",
                     [Citation(1, hit, 0, len(PING_TEXT))], abstained=False, articles_searched=1)
     [[embed]] = render_answer(answer)
     shown = embed.title + embed.description + embed.fields[0].value

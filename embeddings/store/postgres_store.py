@@ -13,7 +13,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, SearchFilters
-from embeddings.sentence_vectors import ArticleSentenceVectors, unpack
+from embeddings.sentence_vectors import ArticleSentenceVectors, by_article
 from embeddings.store.base import IndexInfo
 from embeddings.store.index_meta import info_from_meta
 from embeddings.store.postgres_schema import REINDEX_LOCK, ensure_vector_index, lock_keys, migrate
@@ -117,16 +117,13 @@ class PostgresStore:
         return [article_from_row(r) for r in rows]
 
     def sentence_vectors(self, article_ids: Sequence[str]) -> dict[str, ArticleSentenceVectors]:
-        found: dict[str, ArticleSentenceVectors] = {}
         with self._reader() as conn:
             rows = conn.execute(
                 "SELECT a.id, a.content_hash, c.start, c.sentences FROM archivist_chunks c "
                 "JOIN archivist_articles a ON a.id = c.article_id "
                 "WHERE c.article_id = ANY(%s::text[]) AND c.sentences IS NOT NULL", (list(dict.fromkeys(article_ids)),),
             ).fetchall()
-        for article_id, content_hash, start, blob in rows:
-            found.setdefault(article_id, ArticleSentenceVectors(content_hash, {})).by_span.update(unpack(bytes(blob), start))
-        return found
+        return by_article(rows)
 
     def titles(self) -> list[tuple[str, str, dt.date | None]]:
         with self._reader() as conn:

@@ -13,7 +13,7 @@ import numpy as np
 
 from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, Chunk, SearchFilters
-from embeddings.sentence_vectors import ArticleSentenceVectors, unpack
+from embeddings.sentence_vectors import ArticleSentenceVectors, by_article
 from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, StoredEmbedding, check_put, iter_batches
 from embeddings.store.index_meta import committed_meta, info_from_meta
 from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row
@@ -109,15 +109,13 @@ class SQLiteStore:
         return [article_from_row(r) for r in rows]
 
     def sentence_vectors(self, article_ids: Sequence[str]) -> dict[str, ArticleSentenceVectors]:
-        found: dict[str, ArticleSentenceVectors] = {}
+        rows = []
         for batch in iter_batches(list(dict.fromkeys(article_ids)), _SQL_BATCH):
-            rows = self._reader().execute(
+            rows += self._reader().execute(
                 "SELECT a.id, a.content_hash, c.start, c.sentences FROM chunks c JOIN articles a ON a.id = c.article_id "
                 f"WHERE c.article_id IN ({_marks(batch)}) AND c.sentences IS NOT NULL", tuple(batch),
             ).fetchall()
-            for article_id, content_hash, start, blob in rows:
-                found.setdefault(article_id, ArticleSentenceVectors(content_hash, {})).by_span.update(unpack(blob, start))
-        return found
+        return by_article(rows)
 
     def titles(self) -> list[tuple[str, str, dt.date | None]]:
         rows = self._reader().execute("SELECT id, title, date FROM articles ORDER BY date DESC, id").fetchall()
