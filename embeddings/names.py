@@ -57,3 +57,20 @@ def mentions_name(text: str, name: str) -> bool:
 def is_descriptive(name: str) -> bool:
     """A place, a nationality or a generic abbreviation ("US", "TV") rather than the name of a party."""
     return name.lower() in _DESCRIPTIVE
+
+
+def parties(question: str) -> list[str]:
+    """The names of a question an article must mention to be answering it (descriptive ones left out)."""
+    return [name for name in question_names(question) if not is_descriptive(name)]
+
+
+def names_together(names: list[str], text: str) -> bool:
+    """Whether text mentions every one of the names, or all but one of three or more.
+
+    One of three may be the question's other word for another ("Coca-Cola ... the Coke
+    employee"); of two names, a text holding only one is about something else: an article on
+    Microsoft's sales and one on Nokia's takeovers do not answer what Microsoft paid for Nokia's
+    phone business.
+    """
+    missing = sum(not mentions_name(text, name) for name in names)
+    return missing <= (0 if len(names) <= 2 else 1)

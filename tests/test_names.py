@@ -8,7 +8,7 @@ import pytest
 
 from bot.service import ArchivistService
 from bot.settings import Settings
-from embeddings.names import is_descriptive, mentions_name, question_names
+from embeddings.names import is_descriptive, mentions_name, names_together, parties, question_names
 
 
 def test_question_names_skip_the_first_word_months_titles_and_possessives():
@@ -59,6 +59,14 @@ def service(tmp_path_factory, real_encoder) -> ArchivistService:
                     "body": "Zappos said hackers had reached part of its database of 24 million customer accounts. "
                             "Zappos CEO Tony Hsieh wrote to staff: \"We are truly sorry for any hassle this may cause.\" "
                             "Credit card data was not stored in the affected systems."})
+    records += [  # two companies, each in its own article, never together
+        {"id": "msft", "title": "Microsoft sales beat forecasts", "date": "2007-01-26",
+         "body": "Microsoft said quarterly sales rose 11 percent to 16.4 billion dollars, more than analysts "
+                 "expected. The company paid 1.6 billion dollars in deferred revenue for its coupon programme."},
+        {"id": "navteq", "title": "Nokia buys mapping firm Navteq", "date": "2007-10-01",
+         "body": "Nokia agreed to pay 8.1 billion dollars for Navteq, a maker of digital maps. The Finnish "
+                 "phone maker said the deal would bring maps to its handsets."},
+    ]
     (root / "archive.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
     made = ArchivistService(Settings(archive_dir=root / "archive.jsonl", data_dir=root / "data"), encoder=real_encoder)
     made.reindex()
@@ -94,3 +102,25 @@ def test_a_speaker_the_question_only_describes_is_quoted_not_refused(service):
     answer = service.ask("What did the online shoe retailer's CEO say after hackers got into its customer accounts?")
     assert not answer.abstained
     assert [c.article.id for c in answer.citations] == ["shoes"] and "We are truly sorry" in answer.text
+
+
+def test_parties_leave_out_places_nationalities_and_titles():
+    assert parties("How much did Microsoft pay to buy Nokia's phone business?") == ["Microsoft", "Nokia"]
+    assert parties("What did the Swedish car maker's CEO tell US investors?") == []
+
+
+def test_two_names_must_be_named_together_and_one_of_three_may_be_an_alias():
+    assert names_together(["Microsoft", "Nokia"], "Microsoft agreed to buy Nokia's phone business.")
+    assert not names_together(["Microsoft", "Nokia"], "Microsoft sales rose; its online business lags.")
+    coke = ["Coca", "Cola", "Pepsi", "Coke"]
+    assert names_together(coke, "A Coca-Cola secretary offered the recipe to Pepsi.")  # "Coke" is the alias
+    assert not names_together(coke, "Pepsi launched a new cola.")
+
+
+def test_a_question_naming_two_companies_needs_an_article_naming_both(service):
+    answer = service.ask("How much did Microsoft pay to buy Nokia's phone business?")
+    assert answer.abstained and answer.citations == []
+    assert "never name Microsoft and Nokia together" in answer.text
+    assert {h.article.id for h in answer.closest} >= {"msft", "navteq"}
+    answered = service.ask("How much did Nokia pay to buy Navteq?")
+    assert not answered.abstained and "8.1 billion dollars" in answered.text

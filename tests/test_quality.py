@@ -19,7 +19,7 @@ HELD_OUT = Path(__file__).resolve().parents[1] / "evaluation" / "heldout-questio
 # int8 vectors differ slightly between CPUs (and with a batch's padding), and several answers sit
 # on a knife edge between two sentences — a change of that size moved held-out coverage by 0.04.
 FLOORS = {
-    "dev": {"hit@1": 0.94, "recall@5": 0.93, "mrr": 0.94, "coverage": 0.68, "abstained": 0.6},
+    "dev": {"hit@1": 0.94, "recall@5": 0.93, "mrr": 0.94, "coverage": 0.68, "abstained": 0.8},
     "held-out": {"hit@1": 0.91, "recall@5": 0.97, "mrr": 0.94, "coverage": 0.54, "abstained": 0.8},
 }
 

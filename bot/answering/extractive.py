@@ -10,6 +10,7 @@ from bot.answering.quotes import speaker_query
 from bot.answering.types import CLOSEST_ARTICLES, Answer, Citation, abstention
 from embeddings.encoders import Encoder
 from embeddings.models import Hit
+from embeddings.names import names_together, parties
 from embeddings.sentence_vectors import ArticleSentenceVectors
 
 SentenceVectorLookup = Callable[[Sequence[str]], Mapping[str, ArticleSentenceVectors]]
@@ -75,13 +76,25 @@ class ExtractiveAnswerer:
         chosen = select(candidates, cfg.max_words, cfg.sentence_margin)
         if not chosen:
             return abstention(question, hits, cfg.closest_articles)
-        return compose(question, chosen)
+        answer = compose(question, chosen)
+        named = parties(question)
+        # A question naming several parties is answered by an article naming them together; quotes
+        # from an article on each one alone answer a question the archive does not hold.
+        if len(named) >= 2 and not any(names_together(named, f"{c.article.title} {c.article.body}")
+                                       for c in answer.citations):
+            reason = f"The articles that best match the question never name {_listed(named)} together."
+            return abstention(question, hits, cfg.closest_articles, reason)
+        return answer
 
     def _score(self, c: Candidate) -> float:
         cfg = self.config
         return (cfg.w_similarity * c.similarity + cfg.w_overlap * c.overlap + cfg.w_answer_type * c.answer_type
                 + cfg.w_speaker * c.speaker + cfg.w_lead * (c.index == 0)
                 + cfg.w_retrieval * c.source.hit.score)
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def choose_sources(hits: Sequence[Hit], margin: float, limit: int) -> list[SourceArticle]:
