@@ -74,3 +74,14 @@ def names_together(names: list[str], text: str) -> bool:
     """
     missing = sum(not mentions_name(text, name) for name in names)
     return missing <= (0 if len(names) <= 2 else 1)
+
+
+def coordinated(question: str, names: list[str]) -> bool:
+    """Whether the question joins names with "and"/"or" ("What did Apple and Google announce?").
+
+    Such a question asks about each party and may be answered by an article on each; other
+    questions naming several parties ask about them together.
+    """
+    joined = r"(?:['’]s)?\s*(?:,|&|\band\b|\bor\b)\s*(?:,?\s*(?:and|or)\s+)?(?:the\s+)?"
+    return any(re.search(rf"\b{re.escape(a)}{joined}{re.escape(b)}\b", question)
+               for a, b in zip(names, names[1:]))

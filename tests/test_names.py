@@ -8,7 +8,7 @@ import pytest
 
 from bot.service import ArchivistService
 from bot.settings import Settings
-from embeddings.names import is_descriptive, mentions_name, names_together, parties, question_names
+from embeddings.names import coordinated, is_descriptive, mentions_name, names_together, parties, question_names
 
 
 def test_question_names_skip_the_first_word_months_titles_and_possessives():
@@ -124,3 +124,12 @@ def test_a_question_naming_two_companies_needs_an_article_naming_both(service):
     assert {h.article.id for h in answer.closest} >= {"msft", "navteq"}
     answered = service.ask("How much did Nokia pay to buy Navteq?")
     assert not answered.abstained and "8.1 billion dollars" in answered.text
+    each = service.ask("How much did Microsoft and Nokia pay?")  # asks about each: one article apiece will do
+    assert not each.abstained and {c.article.id for c in each.citations} <= {"msft", "navteq"}
+
+
+def test_names_joined_by_and_ask_about_each_party():
+    assert coordinated("What did Apple and Google announce in June?", ["Apple", "Google"])
+    assert coordinated("How did Apple's, Samsung's or Nokia's sales change?", ["Apple", "Samsung", "Nokia"])
+    assert not coordinated("How much did Microsoft pay to buy Nokia's phone business?", ["Microsoft", "Nokia"])
+    assert not coordinated("What did Amazon say when it launched the first Kindle e-reader?", ["Amazon", "Kindle"])

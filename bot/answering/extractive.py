@@ -10,7 +10,7 @@ from bot.answering.quotes import speaker_query
 from bot.answering.types import CLOSEST_ARTICLES, Answer, Citation, abstention
 from embeddings.encoders import Encoder
 from embeddings.models import Hit
-from embeddings.names import names_together, parties
+from embeddings.names import coordinated, names_together, parties
 from embeddings.sentence_vectors import ArticleSentenceVectors
 
 SentenceVectorLookup = Callable[[Sequence[str]], Mapping[str, ArticleSentenceVectors]]
@@ -79,9 +79,11 @@ class ExtractiveAnswerer:
         answer = compose(question, chosen)
         named = parties(question)
         # A question naming several parties is answered by an article naming them together; quotes
-        # from an article on each one alone answer a question the archive does not hold.
-        if len(named) >= 2 and not any(names_together(named, f"{c.article.title} {c.article.body}")
-                                       for c in answer.citations):
+        # from an article on each one alone answer a question the archive does not hold. A question
+        # joining them ("Apple and Google") asks about each, so the cited articles may share them out.
+        texts = [f"{c.article.title} {c.article.body}" for c in answer.citations]
+        if len(named) >= 2 and not coordinated(question, named) \
+                and not any(names_together(named, text) for text in texts):
             reason = f"The articles that best match the question never name {_listed(named)} together."
             return abstention(question, hits, cfg.closest_articles, reason)
         return answer
