@@ -10,9 +10,7 @@ from embeddings.models import Article, Chunk
 from embeddings.sentences import sentence_spans
 
 # Bump when the chunking rules change, so every article is re-chunked on the next reindex.
-# 3: chunks are unchanged, but each now stores its sentences' vectors; re-planning every article
-# once lets an index from before gain them (its chunks' vectors are redone, see indexer._plan).
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "2"
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

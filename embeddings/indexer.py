@@ -33,6 +33,9 @@ __all__ = ["Failure", "LAST_REPORT_KEY", "ProgressCallback", "ReindexProgress", 
 _BATCH_CHUNKS = 256  # chunks encoded per batch: bounds memory whatever the archive's size
 LAST_REPORT_KEY = "last_reindex_report"
 _CHUNKER_KEY = "chunker"
+# Bump when what is stored per chunk changes, so every article is planned again on the next reindex.
+# 1: each chunk stores its sentences' vectors; an index from before gains them (see _Run._plan).
+_STORED_FORM = "1"
 
 
 def reindex(
@@ -54,7 +57,7 @@ def reindex(
     """
     started = time.perf_counter()
     policy = policy or ChunkingPolicy(max_tokens=encoder.max_tokens)
-    chunker_id = f"{CHUNKER_VERSION}:{policy.max_tokens}:{policy.target_tokens}"
+    chunker_id = f"{CHUNKER_VERSION}:{policy.max_tokens}:{policy.target_tokens}:{_STORED_FORM}"
     files = discover(root, exclude)
     report = ReindexReport(files=len(files))
     with store.writer(encoder.model_name, encoder.dimension, rebuild=rebuild) as writer:

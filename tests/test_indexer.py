@@ -72,7 +72,7 @@ def test_an_index_without_sentence_vectors_gains_them_on_the_next_reindex(archiv
     assert store.sentence_vectors(["a.txt", "b.txt"]) == {}
     encoder = PoolingHashingEncoder()
     unchanged = reindex(archive, store, encoder)
-    assert unchanged.chunks_embedded == 0  # the chunker version is unchanged: nothing is re-planned
+    assert unchanged.chunks_embedded == 0  # the recorded chunker id is unchanged: nothing is re-planned
     with store.writer(encoder.model_name, encoder.dimension) as writer:
         writer.set_meta("chunker", "2:254:200")  # what an index written before sentence vectors records
     upgraded = reindex(archive, store, encoder)

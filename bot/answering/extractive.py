@@ -96,7 +96,8 @@ class ExtractiveAnswerer:
 
 
 def _listed(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    """"A, B and C" (for two or more names)."""
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def choose_sources(hits: Sequence[Hit], margin: float, limit: int) -> list[SourceArticle]:
