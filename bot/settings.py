@@ -23,7 +23,7 @@ class Settings:
     data_dir: Path = Path("data")
     model: str = DEFAULT_MODEL
     max_question_chars: int = 500
-    torch_threads: int = 0  # 0: let the runtime decide (applies to either encoder backend)
+    torch_threads: int = 0  # cores for the model (torch threads, onnx workers); 0: every available core
     encoder_backend: str = DEFAULT_BACKEND  # "onnx" (int8, fast) or "torch" (fp32 sentence-transformers)
     cache_dir: Path | None = None  # None: $XDG_CACHE_HOME/archivist or ~/.cache/archivist
     # -- the Discord bot (see the README's "Discord bot" section) --

@@ -11,6 +11,7 @@ import pytest
 
 from embeddings.encoders import load_encoder
 from embeddings.encoders.model_files import describe_model
+from embeddings.encoders.onnx_encoder import _token_budget_batches
 from embeddings.encoders.onnx_export import ONNX_FILENAME, cache_key
 from embeddings.errors import EncoderError
 from tests.conftest import REPO, SAMPLE_ARCHIVE
@@ -59,6 +60,34 @@ def test_batches_keep_input_order(onnx_export):
     assert [int(np.argmax(row)) % len(TEXTS) for row in cosines] == [i % len(TEXTS) for i in range(len(texts))]
     assert encoder.encode_documents([]).shape == (0, 384)
     assert float(encoder.encode_query("") @ encoder.encode_query("")) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_batches_fill_a_token_budget_longest_first():
+    lengths = [10, 300, 40, 40, 250, 5, 40]
+    batches = _token_budget_batches(lengths, budget=256)
+    rows = [int(r) for batch in batches for r in batch]
+    assert sorted(rows) == list(range(len(lengths)))            # every text exactly once
+    assert [lengths[r] for r in rows] == sorted(lengths, reverse=True)
+    assert [len(b) for b in batches[:2]] == [1, 1]              # over or near the budget: alone
+    for batch in batches:
+        width = max(lengths[r] for r in batch)
+        assert len(batch) == 1 or width * len(batch) <= 256
+    assert _token_budget_batches([]) == []
+
+
+def test_parallel_workers_give_the_vectors_of_one_worker(model_cache):
+    """The workers run the same batches as a single worker would, so the vectors are identical."""
+    texts = [f"{t} ({i})" for i in range(4) for t in TEXTS]
+    one = load_encoder(cache_dir=model_cache, threads=1)
+    two = load_encoder(cache_dir=model_cache, threads=2)
+    assert (one.inner.workers, two.inner.workers) == (1, 2)
+    np.testing.assert_array_equal(two.encode_documents(texts), one.encode_documents(texts))
+    spans = [[(0, min(20, len(t)))] for t in texts]
+    vectors, pooled = two.encode_with_spans(texts, spans, [None] * len(texts))
+    expected_vectors, expected_pooled = one.encode_with_spans(texts, spans, [None] * len(texts))
+    np.testing.assert_array_equal(vectors, expected_vectors)
+    for got, expected in zip(pooled, expected_pooled):
+        np.testing.assert_array_equal(got, expected)
 
 
 def test_query_time_loading_does_not_import_torch(onnx_export, model_cache):
