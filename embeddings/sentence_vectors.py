@@ -9,8 +9,8 @@ import numpy as np
 
 from embeddings.errors import StoreError
 from embeddings.models import Chunk
+from embeddings.sentences import Span
 
-Span = tuple[int, int]
 _HEADER = np.dtype("<u4")
 
 

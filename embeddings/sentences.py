@@ -15,14 +15,16 @@ _CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n+")
 _NEXT_START = re.compile(r"\s*[\"'“‘(\[]*[A-Z0-9]")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 
+Span = tuple[int, int]  # (start, end) character offsets, end exclusive
 
-def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+
+def sentence_spans(text: str, offset: int = 0) -> list[Span]:
     """Return (start, end) spans of the sentences in text, shifted by offset.
 
     Each span is trimmed of surrounding whitespace, so text[start-offset:end-offset] is a
     sentence exactly as written. Newlines always end a sentence.
     """
-    spans: list[tuple[int, int]] = []
+    spans: list[Span] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
         end = match.end()
@@ -58,7 +60,7 @@ def _is_abbreviation(text: str, punct_start: int, punct: str) -> bool:
     return len(token) == 1 or (len(token) <= 4 and "." in token)
 
 
-def _append(spans: list[tuple[int, int]], text: str, start: int, end: int, offset: int) -> None:
+def _append(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -59,8 +58,8 @@ class OnnxEncoder:
         self._tokenizer_path = tokenizer_path
         self._counter = None  # a second tokenizer without truncation, made when first needed (indexing)
         self.workers = max(1, threads or available_cores())
-        self._executor: ThreadPoolExecutor | None = None
-        self._executor_lock = threading.Lock()
+        # ThreadPoolExecutor starts its threads when work is first submitted: a query-only process has none.
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="archivist-encoder") if self.workers > 1 else None
         options = onnxruntime.SessionOptions()
         # One core per run; parallelism comes from running several texts' runs at once (see above).
         options.intra_op_num_threads = 1
@@ -114,19 +113,13 @@ class OnnxEncoder:
 
     def _each(self, run: Callable[[np.ndarray], None], batches: list[np.ndarray]) -> None:
         """run(batch) for every batch, on the workers when there is more than one batch."""
-        if self.workers == 1 or len(batches) <= 1:
+        if self._pool is None or len(batches) <= 1:
             for batch in batches:
                 run(batch)
             return
         # onnxruntime releases the GIL inside a run, so threads give real parallelism; list()
         # waits for every batch and re-raises the first error.
-        list(self._pool().map(run, batches))
-
-    def _pool(self) -> ThreadPoolExecutor:
-        with self._executor_lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="archivist-encoder")
-            return self._executor
+        list(self._pool.map(run, batches))
 
     def _run(self, encodings: list[Any], *, with_states: bool = False):
         """Unit vectors of tokenised texts; with_states, also the token states and each token's character offsets."""

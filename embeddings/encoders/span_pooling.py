@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-Span = tuple[int, int]
+from embeddings.sentences import Span
 
 
 def encode_with_spans(encoder: object, texts: Sequence[str], spans: Sequence[Sequence[Span]],
