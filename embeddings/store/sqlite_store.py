@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,11 +30,30 @@ _SQL_BATCH = 500
 
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000)
-    conn.execute("PRAGMA journal_mode = WAL")
+    _use_wal(conn, busy_timeout_ms / 1000)
     conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a crash loses at most the last commit, never consistency
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch to WAL, retrying while another connection holds the lock the switch needs.
+
+    Two processes opening a new index at once: while one switches the fresh file to WAL, the
+    other's switch fails with "database is locked" at once, because SQLite skips the busy handler
+    when waiting could deadlock (both hold a shared lock and want an exclusive one). Its
+    statement failed, so it holds nothing now, and trying again succeeds.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 class SQLiteStore:
