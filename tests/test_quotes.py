@@ -43,6 +43,25 @@ def test_statements_carry_the_speaker_introduction_and_pronouns():
     assert speaker_match(analyst, found[2]) == 0.0
 
 
+def test_a_name_given_bare_after_a_role_statement_is_that_role():
+    # Wikinews' own wording: the role comes first, the name only in the quote's attribution.
+    article = [
+        "Toyota has said that it will recall up to 1.8 million cars across Europe.",
+        "The chief executive of Toyota Motor Europe commented on the recall.",
+        "\u201cWe understand that the situation is creating concerns,\u201d said Tadashi Arashima.",
+        "The firm, however, noted that it wasn't aware of any accidents.",
+        "\u201cThe issue only occurs in very rare circumstances,\u201d Arashima added.",
+        "\u201cIt will cost us,\u201d said Jane Roe.",
+    ]
+    found = {s.index: s for s in statements(article)}
+    chief = speaker_query("What did Toyota's European chief say about the recall?")
+    assert speaker_match(chief, found[2]) == 1.0
+    assert speaker_match(chief, found[4]) == 1.0  # the surname again, sentences later
+    # The firm's note names nobody; Jane Roe follows a quote by someone else, not a report of speech.
+    assert speaker_match(chief, found[3]) < 1.0
+    assert "chief" not in found[5].speaker_words
+
+
 def test_short_and_long_forms_match():
     fed = speaker_query("What did the Fed say about growth?")
     [statement] = statements(['The Federal Open Market Committee said, "Growth has rebounded."'])

@@ -71,7 +71,9 @@ def statements(sentences: Sequence[str]) -> list[Statement]:
 
     A speaker given only as a pronoun ("he said") inherits the speaker of the statement before;
     a named speaker also carries the words the article first introduced them with
-    ("Tadashi Arashima, president of Toyota Motor Europe").
+    ("Tadashi Arashima, president of Toyota Motor Europe"). A name given bare right after a
+    reported statement ("The chief executive of Toyota Motor Europe commented on the recall.
+    '...,' said Tadashi Arashima.") is its speaker, here and wherever the name appears again.
     """
     introductions = _introductions(sentences)
     found: list[Statement] = []
@@ -82,6 +84,11 @@ def statements(sentences: Sequence[str]) -> list[Statement]:
             continue
         outside = outside_quotes(sentence)
         words = set(content_stems(outside))
+        names = _NAME.findall(outside)
+        if names and found and found[-1].index == index - 1 and not found[-1].quoted \
+                and words <= set(content_stems(" ".join(names))):
+            for name in names:
+                introductions.setdefault(name.split()[-1], set()).update(previous)
         for word in _CAPITALISED.findall(outside):  # "Arashima added": a surname alone names him too
             words |= introductions.get(word, set())
         if _PRONOUN_ONLY.search(outside.strip()) or not words:
