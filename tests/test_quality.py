@@ -13,14 +13,14 @@ pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 HELD_OUT = Path(__file__).resolve().parents[1] / "evaluation" / "heldout-questions.jsonl"
 
-# A little under what the pipeline reaches (see the README's quality section: dev hit@1 0.95,
-# recall@5 0.96, MRR 0.96, coverage 0.77, abstention 1.00; held-out 0.94, 1.00, 0.97, 0.62, 0.90),
+# A little under what the pipeline reaches (see the README's quality section: dev hit@1 0.97,
+# recall@5 0.96, MRR 0.97, coverage 0.81, abstention 1.00; held-out 0.92, 1.00, 0.96, 0.63, 0.90),
 # so one question's worth of noise passes and a real regression does not. Coverage gets more room:
 # int8 vectors differ slightly between CPUs (and with a batch's padding), and several answers sit
 # on a knife edge between two sentences — a change of that size moved held-out coverage by 0.04.
 FLOORS = {
-    "dev": {"hit@1": 0.91, "recall@5": 0.93, "mrr": 0.94, "coverage": 0.68, "abstained": 0.8},
-    "held-out": {"hit@1": 0.91, "recall@5": 0.97, "mrr": 0.94, "coverage": 0.54, "abstained": 0.8},
+    "dev": {"hit@1": 0.91, "recall@5": 0.93, "mrr": 0.94, "coverage": 0.73, "abstained": 0.8},
+    "held-out": {"hit@1": 0.89, "recall@5": 0.97, "mrr": 0.93, "coverage": 0.55, "abstained": 0.8},
 }
 
 

@@ -36,7 +36,7 @@ class ExtractiveConfig:
     sentence_margin: float = 0.25    # further sentences must score within this of the best
     closest_articles: int = CLOSEST_ARTICLES
     w_similarity: float = 1.0
-    w_overlap: float = 0.25
+    w_overlap: float = 0.1
     w_answer_type: float = 0.1
     w_speaker: float = 0.4
     w_lead: float = 0.05
