@@ -18,6 +18,11 @@ _DAY_FIRST = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\
 _MONTH_FIRST = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s*{_YEAR}\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:{_PART})?{_MONTH}\s*,?\s*(?:of\s+)?{_YEAR}\b", re.I)
 _BETWEEN = re.compile(r"\b(?:between|from)\s+(?P<a>(?:19|20)\d\d)\s+(?:and|to|until)\s+(?P<b>(?:19|20)\d\d)\b", re.I)
+# One end named only by an event ("between its launch year and 2007", "from 2009 until its sale"):
+# the range is open on that side, not the single year the other end names.
+_BETWEEN_TO_YEAR = re.compile(rf"\b(?:between|from)\s+(?!(?:19|20)\d\d)[^,;?.]{{1,40}}?\s+(?:and|to|until)\s+{_YEAR}\b",
+                              re.I)
+_BETWEEN_FROM_YEAR = re.compile(rf"\b(?:between|from)\s+{_YEAR}\s+(?:and|to|until)\s+(?!(?:19|20)\d\d)\w", re.I)
 _BEFORE = re.compile(rf"\b(?:before|prior to|until|by)\s+(?:the\s+end\s+of\s+)?{_YEAR}\b", re.I)
 _AFTER = re.compile(rf"\b(?:after|since|from)\s+{_YEAR}\b", re.I)
 _PART_YEAR = re.compile(rf"\b{_PART}{_YEAR}\b", re.I)
@@ -88,10 +93,16 @@ def _month_year(text: str) -> DateScope | None:
 
 def _between(text: str) -> DateScope | None:
     match = _BETWEEN.search(text)
-    if not match:
-        return None
-    a, b = sorted((int(match["a"]), int(match["b"])))
-    return DateScope(dt.date(a, 1, 1), dt.date(b, 12, 31))
+    if match:
+        a, b = sorted((int(match["a"]), int(match["b"])))
+        return DateScope(dt.date(a, 1, 1), dt.date(b, 12, 31))
+    match = _BETWEEN_TO_YEAR.search(text)
+    if match:
+        return DateScope(end=dt.date(int(match["year"]), 12, 31))
+    match = _BETWEEN_FROM_YEAR.search(text)
+    if match:
+        return DateScope(start=dt.date(int(match["year"]), 1, 1))
+    return None
 
 
 def _before_after(text: str) -> DateScope | None:

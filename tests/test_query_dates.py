@@ -22,6 +22,10 @@ D = dt.date
     ("How many used Skype at the end of 2010?", D(2010, 9, 1), D(2010, 12, 31)),
     ("Who bought the startup in 2018?", D(2018, 1, 1), D(2018, 12, 31)),
     ("What changed between 2005 and 2007?", D(2005, 1, 1), D(2007, 12, 31)),
+    # An end named by an event leaves the range open on that side, not the other end's year alone.
+    ("How did the problems develop between its launch year and 2007?", None, D(2007, 12, 31)),
+    ("What happened to Nokia's phones from 2009 until their sale?", D(2009, 1, 1), None),
+    ("Who did Nike bring in from outside to run it in 2004?", D(2004, 1, 1), D(2004, 12, 31)),
     ("What happened after 2015?", D(2015, 1, 1), None),
     ("What was announced before 2010?", None, D(2009, 12, 31)),
 ])
