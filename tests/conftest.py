@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ARCHIVE = REPO / "articles"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "wikinews"
+POLITICS = SHARED / "corpus" / "wikinews-politics"
 SEED = SHARED / "corpus" / "seed" / "alibaba-global-expansion.txt"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -102,6 +103,32 @@ def corpus_service(corpus_dir, real_encoder, tmp_path_factory):
     service = ArchivistService(Settings(archive_dir=corpus_dir / "articles.jsonl", data_dir=data), encoder=real_encoder)
     report = service.reindex()
     assert report.failed == [] and report.added.total > 1900  # the list itself holds the first 1,000 ids
+    return service
+
+
+@pytest.fixture(scope="session")
+def haystack_service(corpus_dir, real_encoder, tmp_path_factory):
+    """The Wikinews business corpus plus every second politics article (1,727 more), indexed together.
+
+    The dev questions are about business; the politics articles are a haystack they must still be
+    answered from. Half of them keeps CI's cost to about a minute and a half of encoding (the
+    business passages were encoded for corpus_service already).
+    """
+    from bot.service import ArchivistService
+    from bot.settings import Settings
+
+    politics = POLITICS / "articles.jsonl"
+    if not politics.is_file():
+        pytest.skip(f"the shared Wikinews politics corpus is not at {POLITICS} (it lives beside the repository in ../shared)")
+    root = tmp_path_factory.mktemp("haystack")
+    archive = root / "articles"
+    archive.mkdir()
+    shutil.copyfile(corpus_dir / "articles.jsonl", archive / "business.jsonl")
+    with politics.open(encoding="utf-8") as source, (archive / "politics.jsonl").open("w", encoding="utf-8") as sample:
+        sample.writelines(line for n, line in enumerate(source) if n % 2 == 0)
+    service = ArchivistService(Settings(archive_dir=archive, data_dir=root / "data"), encoder=real_encoder)
+    report = service.reindex()
+    assert report.failed == [] and report.added.total > 3600
     return service
 
 

@@ -22,12 +22,16 @@ FLOORS = {
     "dev": {"hit@1": 0.91, "recall@5": 0.93, "mrr": 0.94, "coverage": 0.73, "abstained": 0.8},
     "held-out": {"hit@1": 0.89, "recall@5": 0.97, "mrr": 0.93, "coverage": 0.55, "abstained": 0.8},
 }
+# The dev questions over a bigger archive (business + half the politics corpus) keep the dev floors:
+# on the whole politics corpus added (5,400 articles) every figure measured the same as without it.
+FLOORS["dev, bigger archive"] = FLOORS["dev"]
 
 
-@pytest.fixture(scope="module", params=["dev", "held-out"])
-def measured(request, corpus_service):
-    path = CORPUS / "dev-questions.jsonl" if request.param == "dev" else HELD_OUT
-    results = evaluation.run_questions(corpus_service, evaluation.load_questions(path))
+@pytest.fixture(scope="module", params=["dev", "held-out", "dev, bigger archive"])
+def measured(request):
+    service = request.getfixturevalue("haystack_service" if "bigger" in request.param else "corpus_service")
+    path = HELD_OUT if request.param == "held-out" else CORPUS / "dev-questions.jsonl"
+    results = evaluation.run_questions(service, evaluation.load_questions(path))
     summary = evaluation.summarise(results)
     print(request.param, {k: v for k, v in summary.items() if k != "by_kind"})
     return FLOORS[request.param], summary
