@@ -111,7 +111,7 @@ def haystack_service(corpus_dir, real_encoder, tmp_path_factory):
     """The Wikinews business corpus plus every second politics article (1,727 more), indexed together.
 
     The dev questions are about business; the politics articles are a haystack they must still be
-    answered from. Half of them keeps CI's cost to about a minute and a half of encoding (the
+    answered from. Half of them keeps CI's cost to about a minute of encoding (the
     business passages were encoded for corpus_service already).
     """
     from bot.service import ArchivistService
