@@ -15,11 +15,12 @@ def iso(date: dt.date | None) -> str | None:
 
 
 def answer_payload(answer: Answer) -> dict:
-    """{"answer", "abstained", "sources": [{"n", "article_id", "title", "date", "url", "passage"}], ...}."""
+    """{"answer", "abstained", "caveat", "sources": [{"n", "article_id", "title", "date", "url", "passage"}], ...}."""
     return {
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "caveat": answer.caveat,
         "sources": [
             {"n": c.n, "article_id": c.article.id, "title": c.article.title, "date": iso(c.article.date),
              "url": c.article.url, "passage": c.quote}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import CLOSEST_ARTICLES, Answer, Answerer, abstention
+from bot.answering.caveats import period_caveat
 from bot.errors import InvalidQuestionError, NotFoundError
 from bot.followup import FollowUpContext, answer_in_context
 from bot.settings import Settings
@@ -21,6 +22,7 @@ from embeddings.encoders import Encoder, load_encoder
 from embeddings.errors import IngestError, ReindexBusyError
 from embeddings.indexer import LAST_REPORT_KEY, ProgressCallback, ReindexReport, reindex
 from embeddings.models import Article, Hit, SearchFilters
+from embeddings.query_dates import date_scope
 from embeddings.retrieval import RetrievalConfig, RetrievalResult, Retriever
 from embeddings.store import Store, open_store
 
@@ -136,7 +138,9 @@ class ArchivistService:
             answer = self.answerer.answer(question, result.hits)
         else:
             answer = answer_in_context(question, result.hits, context, self.answerer.answer)
-        return dataclasses.replace(answer, articles_searched=result.articles_searched, retrieved=result.hits)
+        caveat = "" if answer.abstained else period_caveat(date_scope(query), answer.citations)
+        return dataclasses.replace(answer, articles_searched=result.articles_searched, retrieved=result.hits,
+                                   caveat=caveat)
 
     def retrieve(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10,
                  mode: str = "hybrid") -> RetrievalResult:

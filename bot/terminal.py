@@ -33,6 +33,8 @@ def source_line(article: Article) -> str:
 
 def render_answer(answer: Answer) -> str:
     lines = [textwrap.fill(answer.text, _WIDTH), ""]
+    if answer.caveat:
+        lines.extend([textwrap.fill(f"Note: {answer.caveat}", _WIDTH), ""])
     if answer.abstained:
         if answer.closest:
             lines.append("Closest articles:")

@@ -58,6 +58,16 @@ def test_ask_renders_text_with_sources(indexed):
     assert "[1] Alibaba to push global expansion, says new CEO · 14 May 2015" in result.stdout
 
 
+def test_ask_notes_sources_from_outside_the_asked_period(indexed):
+    result = run(["ask", "What did Alibaba's CEO say about hiring in 2019?"], indexed)
+    assert result.returncode == 0, result.stderr
+    note = "Note: The question names 2019; no cited article is from then (the nearest is dated 14 May 2015)."
+    assert note in " ".join(result.stdout.split())
+    assert result.stdout.index("Note:") < result.stdout.index("Sources:")
+    as_json = json.loads(run(["ask", "What did Alibaba's CEO say about hiring in 2019?", "--json"], indexed).stdout)
+    assert as_json["caveat"] == note.removeprefix("Note: ")
+
+
 def test_search_article_and_stats(indexed):
     search = json.loads(run(["search", "Alimama advertising", "--json"], indexed).stdout)
     assert search[0]["article_id"] == "alibaba-global-expansion.txt"

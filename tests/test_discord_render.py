@@ -83,6 +83,16 @@ def test_mentions_and_markdown_in_article_text_are_inert():
     assert "\\*\\*Bold\\*\\*" in embed.description and "\\_it\\_" in embed.fields[0].value
 
 
+def test_a_caveat_follows_the_answer_text_in_italics():
+    hit = make_hit(1, "Oracle bought Innobase.")
+    caveat = "The question names 2009; no cited article is from then (the nearest is dated 2 May 2015)."
+    answer = Answer("Which company did Oracle buy in 2009?", "Oracle bought Innobase. [1]", [Citation(1, hit, 0, 23)],
+                    abstained=False, articles_searched=1, caveat=caveat)
+    [[embed]] = render_answer(answer)
+    assert embed.description == f"{escape(answer.text)}\n\n*{escape(caveat)}*"
+    assert "The question names 2009" in embed.description
+
+
 def test_abstention_shows_the_closest_articles():
     closest = [make_hit(n, f"Passage {n} " * 100) for n in (1, 2, 3)]
     answer = Answer("Sourdough?", "I couldn't find that in the archive.", [], abstained=True, closest=closest,

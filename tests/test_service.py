@@ -36,6 +36,14 @@ def test_sample_question_quotes_the_hiring_passage(service):
     assert answer.articles_searched == 1
 
 
+def test_an_answer_from_outside_the_asked_period_says_so(service):
+    answer = service.ask("What did Alibaba's CEO say about hiring in 2019?")
+    assert not answer.abstained and "prioritise international hiring" in answer.text
+    assert answer.caveat == "The question names 2019; no cited article is from then (the nearest is dated 14 May 2015)."
+    assert service.ask("What did Alibaba's CEO say about hiring in 2015?").caveat == ""
+    assert service.ask(HIRING).caveat == ""
+
+
 def counting_encodes(monkeypatch, encoder) -> list[str]:
     """Record every text the encoder is asked to encode as a document from now on."""
     encoded: list[str] = []

@@ -41,6 +41,7 @@ class Answer:
     closest: list[Hit] = field(default_factory=list)
     articles_searched: int = 0
     retrieved: list[Hit] = field(default_factory=list)  # every hit the answer was chosen from, ranked
+    caveat: str = ""  # a limit the reader should know, said beside the answer (see caveats.period_caveat)
 
     @property
     def sources(self) -> list[Hit]:

@@ -66,7 +66,8 @@ def render_answer(answer: Answer, answer_id: str | None = None) -> Messages:
     if answer_id:
         footer += f" · answer {answer_id}"
     packer = EmbedPacker(ABSTAIN_COLOUR if answer.abstained else ANSWER_COLOUR, reserve=len(footer))
-    pieces = split_text(escape(answer.text), EMBED_DESCRIPTION) or ["…"]
+    text = escape(answer.text) + (f"\n\n*{escape(answer.caveat)}*" if answer.caveat else "")
+    pieces = split_text(text, EMBED_DESCRIPTION) or ["…"]
     packer.embed(title=plain(answer.question) or "Answer", description=pieces[0])
     for piece in pieces[1:]:
         packer.embed(description=piece)
