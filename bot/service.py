@@ -22,7 +22,6 @@ from embeddings.encoders import Encoder, load_encoder
 from embeddings.errors import IngestError, ReindexBusyError
 from embeddings.indexer import LAST_REPORT_KEY, ProgressCallback, ReindexReport, reindex
 from embeddings.models import Article, Hit, SearchFilters
-from embeddings.query_dates import date_scope
 from embeddings.retrieval import RetrievalConfig, RetrievalResult, Retriever
 from embeddings.store import Store, open_store
 
@@ -138,7 +137,7 @@ class ArchivistService:
             answer = self.answerer.answer(question, result.hits)
         else:
             answer = answer_in_context(question, result.hits, context, self.answerer.answer)
-        caveat = "" if answer.abstained else period_caveat(date_scope(query), answer.citations)
+        caveat = "" if answer.abstained else period_caveat(result.period, answer.citations)
         return dataclasses.replace(answer, articles_searched=result.articles_searched, retrieved=result.hits,
                                    caveat=caveat)
 

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 
 from bot.answering import Answer
 from bot.service import IndexStats
+from embeddings.dates import human_date
 from embeddings.indexer import ReindexProgress, ReindexReport
 from embeddings.models import Article, Hit
 from embeddings.store import IndexInfo
 
 _WIDTH = 100
-
-
-def human_date(date: dt.date | None) -> str:
-    """"14 May 2015", or "undated"."""
-    return f"{date.day} {date:%B %Y}" if date else "undated"
 
 
 def plural(count: int, noun: str) -> str:

@@ -1,4 +1,4 @@
-"""Parsing of publication dates as archives write them ("2015-05-14", "Thu 14 May 2015", "May 14, 2015")."""
+"""Publication dates: parsed as archives write them ("2015-05-14", "Thu 14 May 2015", "May 14, 2015"), written for people."""
 
 from __future__ import annotations
 
@@ -51,3 +51,8 @@ def parse_date(value: object) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def human_date(date: dt.date | None) -> str:
+    """"14 May 2015", or "undated"."""
+    return f"{date.day} {date:%B %Y}" if date else "undated"

@@ -47,13 +47,14 @@ class RetrievalResult:
     """Ranked hits, how many articles the search looked at, and names of the question the archive lacks.
 
     unknown_names: names (almost) no article mentions. unmatched_names: names many articles mention,
-    none of them among the hits.
+    none of them among the hits. period: the dates the query names, which the ranking favoured.
     """
 
     hits: list[Hit]
     articles_searched: int
     unknown_names: tuple[str, ...] = ()
     unmatched_names: tuple[str, ...] = ()
+    period: DateScope | None = None
 
 
 @dataclass
@@ -88,14 +89,15 @@ class Retriever:
                 raise ModelMismatchError(snap.model, self.encoder.model_name)
             candidates = self._candidates(snap, query, vector, filters, mode)
             searched = snap.article_count(filters)
-            self._score(candidates, date_scope(query), mode)
+            period = date_scope(query)
+            self._score(candidates, period, mode)
             candidates.sort(key=lambda c: -c.score)
             ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
             capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
             hits = list(itertools.islice(capped, limit))
             missing = self._missing_names(snap, query, hits, filters) if mode == "hybrid" and hits else ((), ())
             unknown, unmatched = missing
-        return RetrievalResult(hits, searched, unknown, unmatched)
+        return RetrievalResult(hits, searched, unknown, unmatched, period)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,
                     mode: str) -> list[_Candidate]:

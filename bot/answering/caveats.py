@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.answering.types import Citation
+from embeddings.dates import human_date
 from embeddings.query_dates import DateScope
 
 
@@ -25,7 +26,7 @@ def period_caveat(scope: DateScope | None, citations: Sequence[Citation]) -> str
         return ""
     nearest = min(dates, key=lambda date: _distance(scope, date))
     return (f"The question names {describe_period(scope)}; no cited article is from then "
-            f"(the nearest is dated {_day(nearest)}).")
+            f"(the nearest is dated {human_date(nearest)}).")
 
 
 def describe_period(scope: DateScope) -> str:
@@ -37,12 +38,12 @@ def describe_period(scope: DateScope) -> str:
         if start.day == 1 and (start.year, start.month) == (end.year, end.month) \
                 and end.day == calendar.monthrange(end.year, end.month)[1]:
             return f"{start:%B %Y}"
-        return f"{_day(start)} to {_day(end)}"
+        return f"{human_date(start)} to {human_date(end)}"
     if end:
         after = end + dt.timedelta(days=1)
-        return f"before {after.year}" if (after.month, after.day) == (1, 1) else f"before {_day(after)}"
+        return f"before {after.year}" if (after.month, after.day) == (1, 1) else f"before {human_date(after)}"
     if start:
-        return f"{start.year} or later" if (start.month, start.day) == (1, 1) else f"{_day(start)} or later"
+        return f"{start.year} or later" if (start.month, start.day) == (1, 1) else f"{human_date(start)} or later"
     return "a period"
 
 
@@ -53,7 +54,3 @@ def _distance(scope: DateScope, date: dt.date) -> int:
     if scope.end and date > scope.end:
         return (date - scope.end).days
     return 0
-
-
-def _day(date: dt.date) -> str:
-    return f"{date.day} {date:%B %Y}"

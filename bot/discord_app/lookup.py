@@ -14,7 +14,7 @@ from bot.discord_app.limits import CHOICE_CHARS, CHOICES, truncate
 from bot.discord_app.render import article_pages, render_hits
 from bot.discord_app.views import PostPubliclyView, read_more
 from bot.filters import filters_from_text
-from bot.terminal import human_date
+from embeddings.dates import human_date
 
 SEARCH_RESULTS = 8
 

@@ -10,7 +10,8 @@ from bot.discord_app.limits import (
     FOOTER_TEXT, split_text, truncate,
 )
 from bot.discord_app.safety import escape, link, plain, safe_url
-from bot.terminal import human_date, plural
+from bot.terminal import plural
+from embeddings.dates import human_date
 from embeddings.models import Article, Hit
 
 ANSWER_COLOUR = discord.Colour.teal()
