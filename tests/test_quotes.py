@@ -22,6 +22,9 @@ def test_speaker_of_a_question():
     assert query.topic == "the accelerator pedal recall"
     assert speaker_query("How did French unions react to the Airbus job cuts?").who == frozenset(content_stems("France unions"))
     assert speaker_query("Which airline got the first A380?") is None
+    # Markets react by moving, not by speaking.
+    assert speaker_query("How did the stock market react when HP's boss was pushed out?") is None
+    assert speaker_query("How did investors react to the merger?").who == frozenset(content_stems("investors"))
 
 
 def test_outside_quotes_keeps_the_reporters_words():

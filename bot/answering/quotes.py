@@ -31,6 +31,9 @@ _QUESTION_PATTERNS = (
                r"(?:\s+(?:to|about|on)\s+(?P<topic>.+))?", re.IGNORECASE),
     re.compile(r"\baccording to (?P<who>[^,?]+?)(?:,|\?|$)", re.IGNORECASE),
 )
+# What reacts without speaking: "how did the stock market react" asks how prices moved, and
+# rewarding sentences that quote someone about markets drags in commentary on other markets.
+_NOT_SPEAKERS = frozenset(content_stems("stock stocks market markets share shares price prices index indices economy"))
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ def speaker_query(question: str) -> SpeakerQuery | None:
         match = pattern.search(question)
         if match:
             who = frozenset(content_stems(match.group("who")))
-            if who:
+            if who and not who <= _NOT_SPEAKERS:
                 topic = (match.groupdict().get("topic") or "").strip(" ?.")
                 phrase = match.group("who").strip()
                 named = any(name in phrase for name in question_names(question))
