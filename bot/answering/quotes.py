@@ -33,7 +33,7 @@ _QUESTION_PATTERNS = (
 )
 # What reacts without speaking: "how did the stock market react" asks how prices moved, and
 # rewarding sentences that quote someone about markets drags in commentary on other markets.
-_NOT_SPEAKERS = frozenset(content_stems("stock stocks market markets share shares price prices index indices economy"))
+_NOT_SPEAKERS = frozenset(content_stems("stock market share price index indices economy"))  # stems: plurals match too
 
 
 @dataclass(frozen=True)
