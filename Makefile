@@ -10,15 +10,16 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?=
 QUESTION ?= What did Alibaba's CEO say about hiring?
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench constraints clean
 
 install: $(VENV)/.installed
 
 # torch is installed first, pinned, so sentence-transformers finds it satisfied and never pulls another build.
-$(VENV)/.installed: pyproject.toml
+# constraints.txt pins every package to the version the suite last passed with (see `make constraints`).
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
 demo: install
@@ -26,7 +27,7 @@ demo: install
 	$(BIN)/archivist ask "$(QUESTION)"
 
 test: install
-	$(BIN)/python -m pytest
+	ARCHIVIST_CHECK_PINS=1 $(BIN)/python -m pytest
 
 # Every benchmark (about an hour on 2 busy cores); each also runs alone: .venv/bin/python -m benchmarks.NAME
 bench: install
@@ -34,6 +35,11 @@ bench: install
 	$(BIN)/python -m benchmarks.reindex
 	$(BIN)/python -m benchmarks.query
 	$(BIN)/python -m benchmarks.scale
+
+# After changing dependencies: install, run the suite, then record what it passed with.
+constraints: install
+	( sed -n '1,3p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | sed 's/+cpu$$//' ) > constraints.new
+	mv constraints.new constraints.txt
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
