@@ -60,10 +60,6 @@ def timed(fn: Callable[[], object]) -> tuple[object, float]:
     return result, time.perf_counter() - started
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values, dtype=np.float64), q))
-
-
 def resident_bytes() -> int:
     """This process's resident set size (Linux /proc; 0 elsewhere)."""
     try:

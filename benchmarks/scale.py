@@ -21,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import REPO, machine, percentile, print_table, timed
+from benchmarks.common import REPO, machine, print_table, timed
 from benchmarks.synthetic import DIMENSION, make_archive, write_store
+from bot.percentiles import percentile
 from embeddings.retrieval import RetrievalConfig
 from embeddings.text_query import query_terms
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("archivist: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The output's reader stopped reading (`archivist ask … | head`): end quietly, as a shell tool does.
+
+    Python would print a traceback while flushing stdout at exit; pointing stdout at /dev/null
+    lets it exit without one. 141 is what a shell reports for a process ended by SIGPIPE.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 def _print_status(message: str) -> None:
@@ -89,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("questions", type=Path, help="JSON Lines of {id, question, article_ids, evidence, kind}")
     evaluate.add_argument("--json", dest="json_path", type=Path, metavar="PATH",
                           help="also write the summary and per-question results to PATH ('-' for stdout)")
+    evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                          help="override a retrieval or answering knob for this run, e.g. w_overlap=0.15 (repeatable)")
     evaluate.set_defaults(handler=_evaluate)
 
     run = commands.add_parser("run", help="connect the Discord bot (needs DISCORD_TOKEN)")
@@ -202,6 +218,9 @@ def _evaluate(args: argparse.Namespace, service: ArchivistService) -> int:
 
     from bot import evaluation
 
+    if args.set:
+        service = ArchivistService(service.settings, tuning=service.tuning.with_overrides(args.set),
+                                   on_status=_print_status)
     questions = evaluation.load_questions(args.questions)
     with tqdm(total=len(questions), desc="evaluating", unit="q", file=sys.stderr, disable=None) as bar:
         results = evaluation.run_questions(service, questions, on_progress=lambda done: bar.update(done - bar.n))

@@ -16,8 +16,8 @@ class Cooldowns:
         self._last: dict[Hashable, float] = {}
         self._lock = threading.Lock()
 
-    def retry_after(self, key: Hashable) -> float:
-        """0.0 and the use is recorded when the key may go ahead; else the seconds left to wait."""
+    def take_turn(self, key: Hashable) -> float:
+        """Take the key's turn: 0.0 when it may go ahead (and the use is recorded), else the seconds to wait."""
         if self.seconds <= 0:
             return 0.0
         now = self._clock()

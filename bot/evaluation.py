@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.answering import Answer
 from bot.errors import ArchivistError
+from bot.percentiles import percentile
 from bot.service import ArchivistService
 
 _WORD = re.compile(r"\w+")
@@ -42,6 +43,7 @@ class QuestionResult:
     abstained: bool
     latency_ms: float
     ranked: dict[str, list[str]] = field(default_factory=dict)  # retrieval-only rankings by mode
+    abstained_by: str = ""  # the abstention rule that refused, when abstained
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -81,7 +83,8 @@ def run_questions(service: ArchivistService, questions: Sequence[Question],
         started = time.perf_counter()
         answer = service.ask(question.question)
         latency = (time.perf_counter() - started) * 1000
-        result = QuestionResult(question, answer_sources(answer), answer.text, answer.abstained, latency)
+        result = QuestionResult(question, answer_sources(answer), answer.text, answer.abstained, latency,
+                                abstained_by=answer.abstained_by)
         for mode in baselines:
             hits = service.retrieve(question.question, limit=20, mode=mode).hits
             result.ranked[mode] = list(dict.fromkeys(h.article.id for h in hits))
@@ -134,9 +137,20 @@ def summarise(results: Sequence[QuestionResult]) -> dict:
         mode: retrieval_metrics([(r.ranked[mode], r.question.article_ids) for r in answerable])
         for mode in (results[0].ranked if results else {})
     }
-    latencies = sorted(r.latency_ms for r in results)
-    summary["latency_ms"] = {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)}
+    summary["abstentions"] = abstentions_by_rule(results)
+    latencies = [r.latency_ms for r in results]
+    summary["latency_ms"] = {"p50": _rounded(percentile(latencies, 50)), "p95": _rounded(percentile(latencies, 95))}
     return summary
+
+
+def abstentions_by_rule(results: Sequence[QuestionResult]) -> dict[str, dict[str, int]]:
+    """Per abstention rule: how many questions it refused rightly (unanswerable) and wrongly (answerable)."""
+    counted: dict[str, dict[str, int]] = {}
+    for r in results:
+        if r.abstained:
+            tally = counted.setdefault(r.abstained_by or "?", {"right": 0, "wrong": 0})
+            tally["wrong" if r.question.answerable else "right"] += 1
+    return dict(sorted(counted.items()))
 
 
 def _figures(results: Sequence[QuestionResult]) -> dict:
@@ -159,8 +173,8 @@ def report_json(results: Sequence[QuestionResult]) -> dict:
     """The --json document: the summary and, per question, its sources, answer and abstention."""
     return {
         "summary": summarise(results),
-        "questions": [{"id": r.question.id, "sources": r.sources, "answer": r.answer, "abstained": r.abstained}
-                      for r in results],
+        "questions": [{"id": r.question.id, "sources": r.sources, "answer": r.answer, "abstained": r.abstained,
+                       "abstained_by": r.abstained_by or None} for r in results],
     }
 
 
@@ -168,8 +182,5 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def _percentile(values: Sequence[float], pct: float) -> float:
-    if not values:
-        return 0.0
-    index = min(len(values) - 1, max(0, round(pct / 100 * (len(values) - 1))))
-    return round(values[index], 1)
+def _rounded(value: float | None) -> float:
+    return round(value, 1) if value is not None else 0.0

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from bot.answering import Answer
-from embeddings.models import Hit
+from embeddings.retrieval import RetrievalResult
 
 # Words that point back at something named in the earlier question or answer.
 _BACK_REFERENCES = frozenset("he him his she her hers they them their theirs it its".split())
 _CONTINUATIONS = ("and ", "but ", "also ", "what about ", "how about ", "and what ", "what else", "anything else")
 _WORD = re.compile(r"[\w']+")
-_CONTEXT_CHARS = 300  # how much of the earlier question a follow-up carries (chains stay bounded)
+
+
+@dataclass(frozen=True)
+class FollowUpConfig:
+    """How a follow-up is read."""
+
+    short_question_words: int = 3  # a question this short ("and Alimama?") leans on the earlier one
+    context_chars: int = 300       # how much of the earlier question a follow-up carries (chains stay bounded)
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,7 @@ class FollowUpContext:
 
     question: str
     article_ids: tuple[str, ...] = ()
+    config: FollowUpConfig = FollowUpConfig()
 
     @classmethod
     def of(cls, query: str, answer: Answer) -> "FollowUpContext":
@@ -32,27 +40,28 @@ class FollowUpContext:
         """True when the question leans on the earlier one ("and…", "what about…", "he", "it")."""
         lowered = question.strip().lower()
         words = _WORD.findall(lowered)
-        return lowered.startswith(_CONTINUATIONS) or any(w in _BACK_REFERENCES for w in words) or len(words) <= 3
+        return (lowered.startswith(_CONTINUATIONS) or any(w in _BACK_REFERENCES for w in words)
+                or len(words) <= self.config.short_question_words)
 
     def search_query(self, question: str) -> str:
         """What to search for: the follow-up, preceded by the earlier question when it refers back."""
         if not self.refers_back(question):
             return question
-        earlier = self.question[-_CONTEXT_CHARS:]
+        earlier = self.question[-self.config.context_chars:]
         return f"{earlier} {question}"
 
 
-def answer_in_context(question: str, hits: Sequence[Hit], context: FollowUpContext,
-                      answer: Callable[[str, Sequence[Hit]], Answer]) -> Answer:
+def answer_in_context(question: str, result: RetrievalResult, context: FollowUpContext,
+                      answer: Callable[[str, RetrievalResult], Answer]) -> Answer:
     """Answer a follow-up, preferring the articles the earlier answer cited when it refers back.
 
     "What did he say about X" is about the person of the earlier answer, so the passages of the
     articles cited there are tried first; only if they do not answer does the whole ranking.
     """
     if context.refers_back(question) and context.article_ids:
-        focused = [hit for hit in hits if hit.article.id in context.article_ids]
+        focused = [hit for hit in result.hits if hit.article.id in context.article_ids]
         if focused:
-            focused_answer = answer(question, focused)
+            focused_answer = answer(question, replace(result, hits=focused))
             if not focused_answer.abstained:
                 return focused_answer
-    return answer(question, hits)
+    return answer(question, result)

@@ -15,11 +15,13 @@ def iso(date: dt.date | None) -> str | None:
 
 
 def answer_payload(answer: Answer) -> dict:
-    """{"answer", "abstained", "caveat", "sources": [{"n", "article_id", "title", "date", "url", "passage"}], ...}."""
+    """{"question", "answer", "abstained", "abstained_by", "caveat", "sources": [{"n", "article_id", "title",
+    "date", "url", "passage"}], "closest", "articles_searched"}."""
     return {
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "abstained_by": answer.abstained_by or None,
         "caveat": answer.caveat,
         "sources": [
             {"n": c.n, "article_id": c.article.id, "title": c.article.title, "date": iso(c.article.date),

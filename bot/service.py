@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import threading
@@ -11,21 +10,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answering import CLOSEST_ARTICLES, Answer, Answerer, abstention
-from bot.answering.caveats import period_caveat
+from bot.answering import Answer, Answerer
+from bot.answering.extractive import ExtractiveAnswerer
 from bot.errors import InvalidQuestionError, NotFoundError
 from bot.followup import FollowUpContext, answer_in_context
 from bot.settings import Settings
 from bot.titles import TitleChoice, TitleIndex
+from bot.tuning import Tuning
 from embeddings import ingest
 from embeddings.encoders import Encoder, load_encoder
 from embeddings.errors import IngestError, ReindexBusyError
 from embeddings.indexer import LAST_REPORT_KEY, ProgressCallback, ReindexReport, reindex
 from embeddings.models import Article, Hit, SearchFilters
-from embeddings.retrieval import RetrievalConfig, RetrievalResult, Retriever
+from embeddings.retrieval import RetrievalResult, Retriever
 from embeddings.store import Store, open_store
-
-AnswererFactory = Callable[[Encoder, Store], Answerer]
 
 
 @dataclass(frozen=True)
@@ -53,12 +51,6 @@ def _log_status(message: str) -> None:
     logging.getLogger("archivist").info(message)
 
 
-def _default_answerer(encoder: Encoder, store: Store) -> Answerer:
-    from bot.answering.extractive import ExtractiveAnswerer
-
-    return ExtractiveAnswerer(encoder, sentence_vectors=store.sentence_vectors)
-
-
 class ArchivistService:
     """Answers questions from the archive; loads the model and opens the index on first use.
 
@@ -67,16 +59,13 @@ class ArchivistService:
     """
 
     def __init__(self, settings: Settings, *, encoder: Encoder | None = None, store: Store | None = None,
-                 answerer_factory: AnswererFactory = _default_answerer,
-                 retrieval: RetrievalConfig = RetrievalConfig(),
-                 on_status: Callable[[str], None] | None = None) -> None:
+                 tuning: Tuning = Tuning(), on_status: Callable[[str], None] | None = None) -> None:
         self.settings = settings
+        self.tuning = tuning
         self._on_status = on_status or _log_status
         self._encoder = encoder
         self._store = store
-        self._answerer_factory = answerer_factory
         self._answerer: Answerer | None = None
-        self._retrieval = retrieval
         self._lock = threading.Lock()
         self._reindex_lock = threading.Lock()  # one reindex (or ingest) at a time in this process
         self.titles = TitleIndex(lambda: self.store.titles())
@@ -106,11 +95,12 @@ class ArchivistService:
         encoder, store = self.encoder, self.store
         with self._lock:
             if self._answerer is None:
-                self._answerer = self._answerer_factory(encoder, store)
+                self._answerer = ExtractiveAnswerer(encoder, self.tuning.extractive, store.sentence_vectors,
+                                                    self.tuning.policy)
             return self._answerer
 
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.encoder, self._retrieval)
+        return Retriever(self.store, self.encoder, self.tuning.retrieval)
 
     # -- the operations ------------------------------------------------------------------------
 
@@ -124,31 +114,20 @@ class ArchivistService:
         """
         question = self._validated(question)
         query = context.search_query(question) if context else question
-        result = self.retriever().search(query, filters, limit=10)
-        scope = " in those dates and tags" if filters.active else ""
-        if result.unknown_names:
-            names = ", ".join(result.unknown_names)
-            answer = abstention(question, result.hits, CLOSEST_ARTICLES, f"No article{scope} mentions {names}.")
-        elif result.unmatched_names:
-            names = ", ".join(result.unmatched_names)
-            answer = abstention(question, result.hits, CLOSEST_ARTICLES,
-                                f"Articles{scope} mention {names}, but none of them matches the question.")
-        elif context is None:
-            answer = self.answerer.answer(question, result.hits)
-        else:
-            answer = answer_in_context(question, result.hits, context, self.answerer.answer)
-        caveat = "" if answer.abstained else period_caveat(result.period, answer.citations)
-        return dataclasses.replace(answer, articles_searched=result.articles_searched, retrieved=result.hits,
-                                   caveat=caveat)
+        result = self.retriever().search(query, filters)
+        if context is None:
+            return self.answerer.answer(question, result)
+        return answer_in_context(question, result, context, self.answerer.answer)
 
-    def retrieve(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10,
+    def retrieve(self, query: str, filters: SearchFilters = SearchFilters(), limit: int | None = None,
                  mode: str = "hybrid") -> RetrievalResult:
         """The ranked passages for a query (what `ask` answers from)."""
         return self.retriever().search(self._validated(query), filters, limit=limit, mode=mode)
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[Hit]:
         """Ranked articles for a query, one hit (its best passage) per article."""
-        result = self.retrieve(query, filters, limit=limit * 2)
+        # Each article brings at most max_per_article hits: enough of them for `limit` articles.
+        result = self.retrieve(query, filters, limit=limit * self.tuning.retrieval.max_per_article)
         best: dict[str, Hit] = {}
         for hit in result.hits:
             best.setdefault(hit.article.id, hit)
@@ -250,6 +229,6 @@ class ArchivistService:
             raise InvalidQuestionError("the question is empty; ask something about the archive")
         if len(text) > self.settings.max_question_chars:
             raise InvalidQuestionError(
-                f"the question is {len(text)} characters long; keep it under {self.settings.max_question_chars}"
+                f"the question is {len(text)} characters long; keep it to at most {self.settings.max_question_chars}"
             )
         return text

@@ -118,6 +118,10 @@ def render_evaluation(summary: dict) -> str:
         rows.append(_eval_row(f"[{'bm25' if mode == 'text' else mode} only]", {"retrieval": metrics}))
     latency = summary["latency_ms"]
     rows.append(f"ask latency: p50 {latency['p50']:.0f} ms, p95 {latency['p95']:.0f} ms")
+    refused = summary.get("abstentions") or {}
+    if refused:
+        rows.append("abstained by: " + ", ".join(f"{rule} {t['right']} right / {t['wrong']} wrong"
+                                                 for rule, t in refused.items()))
     return "\n".join(rows)
 
 

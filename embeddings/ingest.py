@@ -51,7 +51,8 @@ def safe_filename(name: str, limits: IngestLimits = IngestLimits()) -> str:
     if is_ignored(cleaned) or not Path(cleaned).stem.strip(" .-"):
         raise IngestError(f"{raw!r} is a hidden or reserved name; rename the file")
     if len(cleaned) > limits.max_name_chars:
-        raise IngestError(f"the file name is {len(cleaned)} characters long; keep it under {limits.max_name_chars}")
+        raise IngestError(f"the file name is {len(cleaned)} characters long; "
+                          f"keep it to at most {limits.max_name_chars}")
     return cleaned
 
 

@@ -6,6 +6,10 @@ import calendar
 import re
 
 _TOKEN = re.compile(r"[A-Za-z0-9][\w&'’.-]*")
+# A full name in running text: capitalised words joined by spaces or hyphens, with an optional
+# middle initial ("Tadashi Arashima", "George W. Bush", "Hewlett-Packard", "Motorola Mobility").
+_INITIAL = re.compile(r"[A-Z]\.")
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:(?:\s+[A-Z]\.)?[ -][A-Z][a-z]+)+\b")
 # Capitalised words that name a time or a nationality, not a thing an article must mention.
 _NOT_NAMES = frozenset(
     [m.lower() for m in calendar.month_name if m] + [d.lower() for d in calendar.day_name]
@@ -34,14 +38,38 @@ def question_names(question: str) -> list[str]:
     Hyphenated compounds count by their parts ("Facebook-funded" names Facebook) and a possessive
     's is dropped; the result keeps the question's order, without repeats.
     """
-    names: dict[str, None] = {}
+    return list(dict.fromkeys(word for run in _name_runs(question) for word in run))
+
+
+def _name_runs(question: str) -> list[list[str]]:
+    """The question's name words in runs of adjacent words: "Steve Jobs and Apple" -> [Steve, Jobs], [Apple].
+
+    A middle initial keeps a run going ("George W. Bush"); a possessive, punctuation or any other
+    word ends it; a hyphenated compound names each part on its own ("HP-Compaq").
+    """
+    runs: list[list[str]] = []
+    open_run, last_end = False, 0
     for index, match in enumerate(_TOKEN.finditer(question)):
-        for part in re.split(r"[-–]", match.group()):
-            word = re.sub(r"['’]s?$", "", part).rstrip(".")
-            if index == 0 or len(word) < 2 or not word[0].isupper() or word.lower() in _NOT_NAMES:
-                continue
-            names.setdefault(word, None)
-    return list(names)
+        token, gap, last_end = match.group(), question[last_end:match.start()], match.end()
+        if open_run and _INITIAL.fullmatch(token):
+            continue
+        parts = [re.sub(r"['’]s?$", "", part).rstrip(".") for part in re.split(r"[-–]", token)]
+        words = [w for w in parts if index > 0 and len(w) >= 2 and w[0].isupper() and w.lower() not in _NOT_NAMES]
+        if len(parts) > 1 or not words:
+            runs.extend([word] for word in words)
+            open_run = False
+            continue
+        if open_run and gap.isspace():
+            runs[-1].append(words[0])
+        else:
+            runs.append([words[0]])
+        open_run = not re.search(r"['’]s?$", token)
+    return runs
+
+
+def full_names(text: str) -> list[str]:
+    """Full names in running text (two or more capitalised words), in order: "Tadashi Arashima"."""
+    return _FULL_NAME.findall(text)
 
 
 def mentions_name(text: str, name: str) -> bool:
@@ -60,19 +88,27 @@ def is_descriptive(name: str) -> bool:
 
 
 def parties(question: str) -> list[str]:
-    """The names of a question an article must mention to be answering it (descriptive ones left out)."""
-    return [name for name in question_names(question) if not is_descriptive(name)]
+    """The parties a question names, which an article must mention to be answering it.
+
+    Adjacent name words are one party ("Steve Jobs"); descriptive ones are left out ("US", "Swedish").
+    """
+    found: dict[str, None] = {}
+    for run in _name_runs(question):
+        kept = [word for word in run if not is_descriptive(word)]
+        if kept:
+            found.setdefault(" ".join(kept), None)
+    return list(found)
 
 
 def names_together(names: list[str], text: str) -> bool:
     """Whether text mentions every one of the names, or all but one of three or more.
 
-    One of three may be the question's other word for another ("Coca-Cola ... the Coke
-    employee"); of two names, a text holding only one is about something else: an article on
-    Microsoft's sales and one on Nokia's takeovers do not answer what Microsoft paid for Nokia's
-    phone business.
+    A full name counts as mentioned by its last word too ("Jobs" for "Steve Jobs"). One of three
+    may be the question's other word for another ("Coca-Cola ... the Coke employee"); of two
+    names, a text holding only one is about something else: an article on Microsoft's sales and
+    one on Nokia's takeovers do not answer what Microsoft paid for Nokia's phone business.
     """
-    missing = sum(not mentions_name(text, name) for name in names)
+    missing = sum(not (mentions_name(text, name) or mentions_name(text, name.split()[-1])) for name in names)
     return missing <= (0 if len(names) <= 2 else 1)
 
 

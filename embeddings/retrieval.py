@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embeddings.capping import cap_per_group
 from embeddings.dedupe import unique_stories
 from embeddings.encoders import Encoder
 from embeddings.errors import ModelMismatchError
-from embeddings.fusion import cap_per_group
 from embeddings.models import Article, Chunk, Hit, SearchFilters
-from embeddings.names import is_descriptive, mentions_name, question_names
+from embeddings.names import mentions_name, question_names
 from embeddings.query_dates import DateScope, date_scope
 from embeddings.store import Snapshot, Store
 from embeddings.text_query import query_terms
@@ -32,29 +32,53 @@ class RetrievalConfig:
     questions far better than BM25; full text earns a place by lifting exact names and numbers.
     """
 
-    candidates: int = 50
+    limit: int = 10                 # hits a search returns by default (what an answer is chosen from)
+    candidates: int = 50            # passages each search (dense, full text) proposes
     text_weight: float = 0.05
     text_rank_scale: float = 5.0
     date_weight: float = 0.06
     recency_weight: float = 0.05
+    recency_days: int = 365         # a candidate this much older than the newest gets no recency bonus
     max_per_article: int = 2
-    rare_name_articles: int = 1  # a name found in at most this many articles, none of them retrieved, is unknown
-    common_name_articles: int = 10  # ... and so is one found in at least this many, none of them retrieved
+    # Which articles a question's names are looked for in (see NameFinding): the best hits', and
+    # how many passages a full-text search for the name may return.
+    name_context_hits: int = 4
+    name_search_passages: int = 50
+
+
+@dataclass(frozen=True)
+class NameFinding:
+    """What the archive says about one name of the question ("Xiaomi", "Twitter").
+
+    in_closest: the articles of the best hits mention it (then nothing more is looked up).
+    mentioning: how many articles a full-text search for it finds mentioning it, capitalised.
+    retrieved: some retrieved article mentions it.
+    """
+
+    name: str
+    in_closest: bool
+    mentioning: int = 0
+    retrieved: bool = False
 
 
 @dataclass(frozen=True)
 class RetrievalResult:
-    """Ranked hits, how many articles the search looked at, and names of the question the archive lacks.
+    """What a search found, and what an answer needs to know about it.
 
-    unknown_names: names (almost) no article mentions. unmatched_names: names many articles mention,
-    none of them among the hits. period: the dates the query names, which the ranking favoured.
+    hits: ranked passages. articles_searched: how many articles the filters let it look at.
+    query and query_vector: what was searched (an answerer reuses the vector instead of encoding
+    again). period: the dates the query names, which the ranking favoured. names: what the archive
+    says about each name of the query (filled for hybrid searches; whether to refuse is the
+    answering policy's decision, not retrieval's).
     """
 
     hits: list[Hit]
     articles_searched: int
-    unknown_names: tuple[str, ...] = ()
-    unmatched_names: tuple[str, ...] = ()
+    query: str = ""
+    query_vector: np.ndarray | None = None
+    filters: SearchFilters = SearchFilters()
     period: DateScope | None = None
+    names: tuple[NameFinding, ...] = ()
 
 
 @dataclass
@@ -75,11 +99,12 @@ class Retriever:
         self.encoder = encoder
         self.config = config
 
-    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10,
+    def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int | None = None,
                mode: str = "hybrid") -> RetrievalResult:
         """Hits for query, best first; mode "dense" or "text" ranks by one signal alone (for evaluation)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
+        limit = self.config.limit if limit is None else limit
         self.store.check_model(self.encoder.model_name)
         vector = self.encoder.encode_query(query)
         with self.store.snapshot() as snap:
@@ -95,9 +120,8 @@ class Retriever:
             ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
             capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
             hits = list(itertools.islice(capped, limit))
-            missing = self._missing_names(snap, query, hits, filters) if mode == "hybrid" and hits else ((), ())
-            unknown, unmatched = missing
-        return RetrievalResult(hits, searched, unknown, unmatched, period)
+            names = self._find_names(snap, query, hits, filters) if mode == "hybrid" and hits else ()
+        return RetrievalResult(hits, searched, query, vector, filters, period, names)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,
                     mode: str) -> list[_Candidate]:
@@ -118,40 +142,33 @@ class Retriever:
             for k in keys
         ]
 
-    def _missing_names(self, snap: Snapshot, query: str, hits: Sequence[Hit],
-                       filters: SearchFilters) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Names in the question the archive cannot be answering about.
+    def _find_names(self, snap: Snapshot, query: str, hits: Sequence[Hit],
+                    filters: SearchFilters) -> tuple[NameFinding, ...]:
+        """What the archive says about each name of the query: whether the best hits' articles
+        mention it, else how many articles do and whether a retrieved one is among them.
 
-        Two cases. A name (almost) no article mentions, none of them retrieved: "How fast did
-        Xiaomi's shipments grow?" cannot be answered from an archive that never mentions Xiaomi,
-        however close the closest passage looks. And a name many articles mention while none of
-        the retrieved ones does: the archive covers Twitter, but none of its Twitter articles is
-        about the question. Names that only describe ("US", "Swedish") are exempt from the second
-        case; a rarely mentioned name may be the question's word for something the answering
-        article calls otherwise ("the Redmond firm"), so it is exempt from the second case too.
-        A name counts as mentioned only where it is written capitalised: an archive full of
-        "snap elections" never mentions Snap Inc.
+        A name counts as mentioned only where it is written capitalised: an archive full of "snap
+        elections" never mentions Snap Inc.
         """
         cfg = self.config
         # Each retrieved article's text once (an article holds up to max_per_article hits).
         texts = {h.article.id: f"{h.article.title} {h.article.body}" for h in hits}
-        closest = " ".join(texts[article_id] for article_id in dict.fromkeys(h.article.id for h in hits[:4]))
-        unknown, unmatched = [], []
+        best = dict.fromkeys(h.article.id for h in hits[:cfg.name_context_hits])
+        closest = " ".join(texts[article_id] for article_id in best)
+        findings = []
         for name in question_names(query):
             if mentions_name(closest, name):
+                findings.append(NameFinding(name, in_closest=True))
                 continue
             terms = query_terms(name)
             if not terms:
                 continue
-            matched = [c.chunk_id for c in snap.text_search(terms, 50, filters)]
-            mentions = {article.id for chunk, article in snap.fetch(matched)
-                        if mentions_name(f"{article.title} {chunk.text}", name)}
-            if len(mentions) <= cfg.rare_name_articles and not mentions & texts.keys():
-                unknown.append(name)
-            elif (len(mentions) >= cfg.common_name_articles and not is_descriptive(name)
-                  and not any(mentions_name(text, name) for text in texts.values())):
-                unmatched.append(name)
-        return tuple(unknown), tuple(unmatched)
+            matched = [c.chunk_id for c in snap.text_search(terms, cfg.name_search_passages, filters)]
+            mentioning = {article.id for chunk, article in snap.fetch(matched)
+                          if mentions_name(f"{article.title} {chunk.text}", name)}
+            retrieved = bool(mentioning & texts.keys()) or any(mentions_name(text, name) for text in texts.values())
+            findings.append(NameFinding(name, False, len(mentioning), retrieved))
+        return tuple(findings)
 
     def _score(self, candidates: Sequence[_Candidate], scope: DateScope | None, mode: str) -> None:
         cfg = self.config
@@ -169,8 +186,8 @@ class Retriever:
             if scope and scope.contains(c.article.date):
                 c.score += cfg.date_weight
             if newest and c.article.date:
-                # Recency only when asked for: a year older than the newest candidate costs the full weight.
-                c.score += cfg.recency_weight * max(0.0, 1 - (newest - c.article.date).days / 365)
+                # Recency only when asked for: recency_days older than the newest costs the full weight.
+                c.score += cfg.recency_weight * max(0.0, 1 - (newest - c.article.date).days / cfg.recency_days)
 
 
 def _newest(candidates: Sequence[_Candidate]) -> dt.date | None:

@@ -117,3 +117,37 @@ def test_help_on_the_discord_commands():
     for command in ("run", "sync"):
         result = subprocess.run([sys.executable, "-m", "bot", command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: archivist " + command in result.stdout
+
+
+def test_ask_json_names_the_abstention_rule(indexed):
+    answered = json.loads(run(["ask", "What did Alibaba's CEO say about hiring?", "--json"], indexed).stdout)
+    assert answered["abstained_by"] is None and answered["question"] == "What did Alibaba's CEO say about hiring?"
+    refused = json.loads(run(["ask", "What did Xiaomi's CEO say about hiring?", "--json"], indexed).stdout)
+    assert refused["abstained"] is True and refused["abstained_by"] == "unknown-name"
+
+
+def test_eval_takes_overrides_and_reports_refusals_by_rule(indexed, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(
+        json.dumps({"id": "q1", "question": "What did Alibaba's CEO say about hiring?",
+                    "article_ids": ["alibaba-global-expansion.txt"], "evidence": [], "kind": "quote"}) + "\n"
+        + json.dumps({"id": "q2", "question": "What did Xiaomi's CEO say about hiring?", "article_ids": [],
+                      "evidence": [], "kind": "unanswerable"}) + "\n")
+    plain = json.loads(run(["eval", str(questions), "--json", "-"], indexed).stdout)
+    assert plain["summary"]["abstentions"] == {"unknown-name": {"right": 1, "wrong": 0}}
+    strict = json.loads(run(["eval", str(questions), "--json", "-", "--set", "abstain_below=0.99"], indexed).stdout)
+    assert strict["summary"]["abstentions"] == {"low-similarity": {"right": 0, "wrong": 1},
+                                                "unknown-name": {"right": 1, "wrong": 0}}
+    unknown = run(["eval", str(questions), "--set", "no_such_knob=1"], indexed)
+    assert unknown.returncode == 1 and "unknown setting 'no_such_knob=1'" in unknown.stderr
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(indexed):
+    archive, data = indexed
+    env = {**os.environ, "ARCHIVIST_ARCHIVE_DIR": str(archive), "ARCHIVIST_DATA_DIR": str(data)}
+    reader = subprocess.Popen([sys.executable, "-m", "bot", "article", "alibaba-global-expansion.txt"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    reader.stdout.read(10)
+    reader.stdout.close()  # what `| head -c 10` does
+    stderr = reader.stderr.read().decode()
+    assert reader.wait(timeout=120) in (0, 141) and "Traceback" not in stderr and "BrokenPipe" not in stderr

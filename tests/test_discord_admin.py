@@ -103,7 +103,7 @@ async def test_reindex_edits_one_message_with_progress_then_the_summary(service,
         assert "1 added, 0 updated, 0 removed, 1 unchanged, 1 failed" in summary
         assert "broken.json" in summary and "not valid JSON" in summary
         assert fake.followup.send.await_count == 0  # one message, edited
-        assert bot.activity_log.admin_actions()[0]["command"] == "reindex"
+        assert bot.activity_log.audit.recent()[0]["command"] == "reindex"
 
 
 async def test_a_second_reindex_while_one_runs_is_refused_politely(service, tmp_path):
@@ -135,7 +135,7 @@ async def test_stats_reports_index_and_activity(service, tmp_path):
         asked = interaction(bot)
         await ask.ask.callback(ask, asked, question="What did Alibaba's CEO say about hiring?")
         answer_id = asked.followup.send.await_args.kwargs["embeds"][-1].footer.text.rsplit(" ", 1)[1]
-        bot.activity_log.record_feedback(answer_id, 1, "helpful")
+        bot.activity_log.feedback.record(answer_id, 1, "helpful")
         cog = bot.get_cog("Admin")
         fake = admin_interaction(bot)
         await cog.stats.callback(cog, fake)
@@ -159,7 +159,7 @@ async def test_ingest_saves_indexes_and_reports(service, tmp_path):
         assert text.startswith("Saved **harbour news.txt** to the archive with 1 article:")
         assert "Harbour reopens after storm" in text and "1 added" in text
         assert service.article("harbour news.txt").title == "Harbour reopens after storm"
-        assert "harbour news.txt" in bot.activity_log.admin_actions()[0]["detail"]
+        assert "harbour news.txt" in bot.activity_log.audit.recent()[0]["detail"]
 
 
 async def test_ingest_refuses_unsafe_and_oversized_files(service, tmp_path):
@@ -184,4 +184,4 @@ async def test_threads_setting_is_per_server(service, tmp_path):
         fake = admin_interaction(bot)
         await cog.threads.callback(cog, fake, enabled=True)
         assert "in a new thread" in fake.followup.send.await_args.args[0]
-        assert bot.activity_log.answer_in_thread(GUILD_ID, default=False) is True
+        assert bot.activity_log.guilds.answer_in_thread(GUILD_ID, default=False) is True

@@ -59,21 +59,21 @@ async def test_client_allowed_mentions_are_none(sample_service, tmp_path):
 
 async def test_answers_open_a_thread_when_the_server_wants_it_and_follow_ups_there_use_context(sample_service, tmp_path):
     async with running_bot(sample_service, tmp_path) as bot:
-        bot.activity_log.set_answer_in_thread(GUILD_ID, True)
+        bot.activity_log.guilds.set_answer_in_thread(GUILD_ID, True)
         cog = bot.get_cog("Ask")
         fake = interaction(bot)
         await cog.ask.callback(cog, fake, question=HIRING)
         [answer_message] = fake.sent
         answer_message.create_thread.assert_awaited_once_with(name=HIRING)
         opened = answer_message.create_thread.return_value.id
-        assert bot.activity_log.context_for_thread(opened).question == HIRING
+        assert bot.activity_log.conversations.context_for_thread(opened).question == HIRING
 
         # A follow-up asked with /ask inside that thread is read in the earlier question's context.
         in_thread = interaction(bot, channel=thread(opened))
         await cog.ask.callback(cog, in_thread, question="and what did he say about Alimama?")
         [embed] = sent_embeds(in_thread)
         assert "Alimama" in embed.description
-        query = bot.activity_log.recent_answers()[0]["query"]
+        query = bot.activity_log.answers.recent()[0]["query"]
         assert query.startswith(HIRING) and query.endswith("and what did he say about Alimama?")
         assert in_thread.sent[0].create_thread.await_count == 0  # already in a thread: no new one
 
@@ -88,7 +88,7 @@ async def test_a_too_long_question_is_refused_privately_before_any_work(sample_s
         await bot.tree.on_error(fake, app_commands.CommandInvokeError(cog.ask, caught.value))
         assert fake.events == ["send_message"]
         text = fake.response.send_message.await_args.args[0]
-        assert "keep it under 500" in text and fake.response.send_message.await_args.kwargs["ephemeral"] is True
+        assert "keep it to at most 500" in text and fake.response.send_message.await_args.kwargs["ephemeral"] is True
 
 
 async def test_bad_dates_are_refused_with_the_format_to_use(sample_service, tmp_path):
@@ -153,4 +153,4 @@ async def test_feedback_buttons_survive_a_rebuild_and_count_once_per_user(sample
         await rebuilt[2].callback(again)   # wrong source: the same user already voted
         assert first.response.send_message.await_args.args[0] == THANKS
         assert again.response.send_message.await_args.args[0] == ALREADY
-        assert [f["verdict"] for f in bot.activity_log.feedback_for(answer_id)] == ["helpful"]
+        assert [f["verdict"] for f in bot.activity_log.feedback.for_answer(answer_id)] == ["helpful"]

@@ -37,13 +37,13 @@ async def test_a_reply_to_an_answer_is_a_follow_up_in_its_context(sample_service
     async with running_bot(sample_service, tmp_path) as bot:
         first = message(bot, f"<@{BOT_ID}> {HIRING}", mentions=[bot.user])
         await chat(bot).on_message(first)
-        [earlier] = bot.activity_log.recent_answers()
+        [earlier] = bot.activity_log.answers.recent()
         [message_id] = earlier["message_ids"]
         follow_up = message(bot, "and what did he say about Alimama?", reference_to=bot_answer_message(bot, message_id))
         await chat(bot).on_message(follow_up)
         [embed] = embeds_of(follow_up.reply)
         assert "Alimama" in embed.description
-        latest = bot.activity_log.recent_answers()[0]
+        latest = bot.activity_log.answers.recent()[0]
         assert latest["id"] != earlier["id"] and latest["query"] == f"{HIRING} and what did he say about Alimama?"
 
 
@@ -53,7 +53,7 @@ async def test_a_direct_message_is_a_question(sample_service, tmp_path):
         await chat(bot).on_message(incoming)
         [embed] = embeds_of(incoming.reply)
         assert "hiring" in embed.description
-        assert bot.activity_log.recent_answers()[0]["guild_id"] is None
+        assert bot.activity_log.answers.recent()[0]["guild_id"] is None
 
 
 @pytest.mark.parametrize("content, mention_everyone", [
@@ -67,7 +67,7 @@ async def test_messages_not_addressed_to_the_bot_are_ignored(sample_service, tmp
         await chat(bot).on_message(incoming)
         incoming.reply.assert_not_awaited()
         incoming.channel.send.assert_not_awaited()
-        assert bot.activity_log.recent_answers() == []
+        assert bot.activity_log.answers.recent() == []
 
 
 async def test_a_mention_with_only_everyone_asks_nothing(sample_service, tmp_path):
@@ -102,26 +102,26 @@ async def test_a_too_long_question_in_chat_gets_the_reason(sample_service, tmp_p
     async with running_bot(sample_service, tmp_path) as bot:
         incoming = message(bot, f"<@{BOT_ID}> " + "why " * 300, mentions=[bot.user])
         await chat(bot).on_message(incoming)
-        assert "keep it under 500" in incoming.reply.await_args.args[0]
+        assert "keep it to at most 500" in incoming.reply.await_args.args[0]
 
 
 async def test_with_threads_on_the_answer_goes_into_a_new_thread(sample_service, tmp_path):
     async with running_bot(sample_service, tmp_path) as bot:
-        bot.activity_log.set_answer_in_thread(GUILD_ID, True)
+        bot.activity_log.guilds.set_answer_in_thread(GUILD_ID, True)
         incoming = message(bot, f"<@{BOT_ID}> {HIRING}", mentions=[bot.user])
         await chat(bot).on_message(incoming)
         incoming.create_thread.assert_awaited_once_with(name=HIRING)
         opened = incoming.create_thread.return_value
         assert "hiring" in embeds_of(opened.send)[0].description and incoming.reply.await_count == 0
-        assert bot.activity_log.context_for_thread(opened.id).question == HIRING
+        assert bot.activity_log.conversations.context_for_thread(opened.id).question == HIRING
 
 
 async def test_with_the_content_intent_a_plain_message_in_an_answer_thread_is_a_follow_up(sample_service, tmp_path):
     async with running_bot(sample_service, tmp_path, message_content_intent=True) as bot:
         first = message(bot, f"<@{BOT_ID}> {HIRING}", mentions=[bot.user])
         await chat(bot).on_message(first)
-        answer_id = bot.activity_log.recent_answers()[0]["id"]
-        bot.activity_log.attach_messages(answer_id, [], thread_id=4444)
+        answer_id = bot.activity_log.answers.recent()[0]["id"]
+        bot.activity_log.conversations.attach_messages(answer_id, [], thread_id=4444)
         follow_up = message(bot, "and what did he say about Alimama?", channel=thread(4444))
         await chat(bot).on_message(follow_up)
         assert "Alimama" in embeds_of(follow_up.reply)[0].description

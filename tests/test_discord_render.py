@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 import discord
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from bot.answering import Answer, Citation
 from bot.discord_app import limits

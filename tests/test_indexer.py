@@ -10,8 +10,8 @@ import pytest
 from embeddings.errors import ModelMismatchError
 from embeddings.indexer import reindex
 from embeddings.models import SearchFilters
-from embeddings.store import SQLiteStore
 from embeddings.sentences import sentence_spans
+from embeddings.store import SQLiteStore
 from tests.fakes import HashingEncoder, PoolingHashingEncoder
 
 

@@ -46,7 +46,7 @@ def archive_names(service: ArchivistService) -> list[str]:
     ("draft.txt~", "not an article file"),
     ("", "no name"),
     ("line\nbreak.txt", "control characters"),
-    ("x" * 200 + ".txt", "keep it under 120"),
+    ("x" * 200 + ".txt", "keep it to at most 120"),
 ])
 def test_unsafe_names_are_refused(name, reason):
     with pytest.raises(IngestError, match=reason):

@@ -70,9 +70,9 @@ def test_sentences_without_usable_stored_vectors_are_encoded_instead(service, mo
         found = service.store.sentence_vectors(article_ids)
         return {k: dataclasses.replace(v, content_hash="older") for k, v in found.items()}
 
-    hits = service.retrieve(HIRING).hits
+    result = service.retrieve(HIRING)
     encoded = counting_encodes(monkeypatch, service.encoder)
-    answer = ExtractiveAnswerer(service.encoder, sentence_vectors=lookup).answer(HIRING, hits)
+    answer = ExtractiveAnswerer(service.encoder, sentence_vectors=lookup).answer(HIRING, result)
     assert "prioritise international hiring" in answer.text
     assert any("prioritise international hiring" in text for text in encoded)
 
@@ -94,7 +94,7 @@ def test_date_filter_excludes_the_article(service):
 def test_invalid_questions(service):
     with pytest.raises(InvalidQuestionError, match="empty"):
         service.ask("   ")
-    with pytest.raises(InvalidQuestionError, match="keep it under 500"):
+    with pytest.raises(InvalidQuestionError, match="keep it to at most 500"):
         service.ask("why " * 200)
 
 

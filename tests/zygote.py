@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-
 import signal
+import sys
 import traceback
 
 import bot.cli

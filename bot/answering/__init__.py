@@ -1,5 +1,5 @@
-"""Answers with citations: the Answer types, the Answerer seam and the extractive answerer."""
+"""Answers with citations: the Answer types, the Answerer seam, the abstention policy and the answerers."""
 
-from bot.answering.types import CLOSEST_ARTICLES, Answer, Answerer, Citation, abstention
+from bot.answering.types import Answer, Answerer, Citation, abstention
 
-__all__ = ["CLOSEST_ARTICLES", "Answer", "Answerer", "Citation", "abstention"]
+__all__ = ["Answer", "Answerer", "Citation", "abstention"]

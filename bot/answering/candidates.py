@@ -7,27 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answering.quotes import SpeakerQuery, Statement, speaker_match, statements
+from bot.answering.quotes import SpeakerQuery, speaker_match, statements
+from bot.answering.sources import SourceArticle
 from bot.answering.text_features import answer_types, content_stems, type_match
 from embeddings.encoders import Encoder
-from embeddings.models import Article, Hit
 from embeddings.sentence_vectors import ArticleSentenceVectors
 from embeddings.sentences import sentence_spans
-
-_MIN_WORDS = 4
-
-
-@dataclass(frozen=True)
-class SourceArticle:
-    """An article the answer may cite: its best hit and rank among the chosen articles."""
-
-    rank: int
-    hit: Hit
-    hits: tuple[Hit, ...]
-
-    @property
-    def article(self) -> Article:
-        return self.hit.article
 
 
 @dataclass
@@ -53,8 +38,14 @@ class Candidate:
         return len(self.text.split())
 
 
-def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None) -> list[Candidate]:
-    """Sentences of the retrieved passages, each article's lead, and statements by the asked-for speaker."""
+def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_words: int = 4,
+           reported_speech: float = 0.5) -> list[Candidate]:
+    """Sentences of the retrieved passages, each article's lead, and statements by the asked-for speaker.
+
+    Sentences shorter than min_words, and captions or headings (lines of their own without a
+    verb), are left out; a statement reported without quotation marks counts reported_speech
+    times a quoted one as the speaker's words.
+    """
     found: dict[tuple[str, int], Candidate] = {}
     for source in sources:
         body = source.article.body
@@ -62,11 +53,11 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None) -> li
         wanted = {0}
         for hit in source.hits:
             wanted.update(i for i, (s, e) in enumerate(spans) if s < hit.chunk.end and e > hit.chunk.start)
-        speech = _speech_by(speaker, [body[s:e] for s, e in spans])
+        speech = _speech_by(speaker, [body[s:e] for s, e in spans], reported_speech)
         wanted.update(speech)
         for index in sorted(wanted):
             start, end = spans[index]
-            if len(body[start:end].split()) >= _MIN_WORDS:
+            if len(body[start:end].split()) >= min_words:
                 found[(source.article.id, index)] = Candidate(source, index, start, end, speaker=speech.get(index, 0.0))
     return list(found.values())
 
@@ -81,16 +72,15 @@ def measure_words(candidates: Sequence[Candidate], question: str) -> None:
         candidate.answer_type = type_match(types, candidate.text, question)
 
 
-def measure_similarity(candidates: Sequence[Candidate], question: str, encoder: Encoder,
+def measure_similarity(candidates: Sequence[Candidate], query: np.ndarray, encoder: Encoder,
                        stored: Mapping[str, ArticleSentenceVectors] | None = None) -> None:
-    """Fill in each candidate's cosine to the question.
+    """Fill in each candidate's cosine to the question's vector `query`.
 
     A sentence whose vector the index stored (pooled from its passage's encoding) costs a dot
     product; the others ("headline. sentence") go through the encoder in one batch.
     """
     if not candidates:
         return
-    query = encoder.encode_query(question)
     missing = []
     for candidate in candidates:
         vector = _stored_vector(candidate, stored or {})
@@ -114,7 +104,7 @@ def _stored_vector(candidate: Candidate, stored: Mapping[str, ArticleSentenceVec
     return vectors.by_span.get((candidate.start, candidate.end))
 
 
-def _speech_by(speaker: SpeakerQuery | None, sentences: Sequence[str]) -> dict[int, float]:
+def _speech_by(speaker: SpeakerQuery | None, sentences: Sequence[str], reported: float) -> dict[int, float]:
     """Sentence index -> how well its reported speech matches the speaker (quoted speech counts more)."""
     if speaker is None:
         return {}
@@ -122,8 +112,6 @@ def _speech_by(speaker: SpeakerQuery | None, sentences: Sequence[str]) -> dict[i
     for statement in statements(sentences):
         match = speaker_match(speaker, statement)
         if match > 0:
-            matches[statement.index] = match * (1.0 if statement.quoted else 0.5)
+            matches[statement.index] = match * (1.0 if statement.quoted else reported)
     return matches
 
-
-__all__ = ["Candidate", "SourceArticle", "Statement", "gather", "measure_similarity", "measure_words"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answering.text_features import content_stems
-from embeddings.names import question_names
+from embeddings.names import full_names, question_names
 
 # Verbs of speech reporters use to attribute a statement ("said", "told reporters", "according to").
 _SPEECH = re.compile(
@@ -19,7 +19,6 @@ _SPEECH = re.compile(
 )
 _QUOTE_MARK = re.compile(r"[\"“”]")
 _PRONOUN_ONLY = re.compile(r"^\W*(?:he|she|they|it|we|i)\b", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _QUESTION_PATTERNS = (
     re.compile(r"\bwhat (?:did|does|do|has|have|had|will|would) (?P<who>.+?) (?:say|said|tell|think|claim|argue|"
@@ -87,7 +86,7 @@ def statements(sentences: Sequence[str]) -> list[Statement]:
             continue
         outside = outside_quotes(sentence)
         words = set(content_stems(outside))
-        names = _NAME.findall(outside)
+        names = full_names(outside)
         if names and found and found[-1].index == index - 1 and not found[-1].quoted \
                 and words <= set(content_stems(" ".join(names))):
             for name in names:
@@ -145,7 +144,7 @@ def _introductions(sentences: Sequence[str]) -> dict[str, set[str]]:
     intro: dict[str, set[str]] = {}
     for sentence in sentences:
         outside = outside_quotes(sentence)
-        for name in _NAME.findall(outside):
+        for name in full_names(outside):
             surname = name.split()[-1]
             if surname not in intro:
                 intro[surname] = set(content_stems(outside))

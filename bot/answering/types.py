@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from embeddings.models import Article, Hit
+from embeddings.retrieval import RetrievalResult
 
 NOT_FOUND_TEXT = "I couldn't find that in the archive."
-CLOSEST_ARTICLES = 3  # how many closest articles an abstention shows
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class Answer:
     articles_searched: int = 0
     retrieved: list[Hit] = field(default_factory=list)  # every hit the answer was chosen from, ranked
     caveat: str = ""  # a limit the reader should know, said beside the answer (see caveats.period_caveat)
+    abstained_by: str = ""  # the abstention rule that refused (policy.RULES), when abstained
 
     @property
     def sources(self) -> list[Hit]:
@@ -50,24 +50,28 @@ class Answer:
 
 
 class Answerer(Protocol):
-    """Turns a question and its retrieved hits into an Answer.
+    """Turns a question and what retrieval found for it into a complete Answer.
 
-    Contract: every [n] in the text refers to a Citation built from one of the given hits;
-    every citation is referred to; no article is cited twice; when the hits do not answer the
-    question the Answer abstains (its text starts with NOT_FOUND_TEXT) and lists the closest articles.
+    Contract (checked by tests/answerer_conformance.py on every answerer): every [n] in the text
+    refers to a Citation built from one of the given hits; every citation is referred to; no
+    article is cited twice; the Answer carries the result's articles_searched and its caveat;
+    before answering, the answerer asks the abstention policy (policy.refusal), and when the
+    archive does not hold the answer the Answer abstains (its text starts with NOT_FOUND_TEXT,
+    abstained_by names the rule) and lists the closest articles.
     """
 
-    def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...
+    def answer(self, question: str, result: RetrievalResult) -> Answer: ...
 
 
-def abstention(question: str, hits: Sequence[Hit], limit: int, reason: str = "") -> Answer:
+def abstention(question: str, result: RetrievalResult, rule: str, reason: str = "", limit: int = 3) -> Answer:
     """The honest answer when the archive does not hold one: say so (and why), show the closest articles."""
     closest, seen = [], set()
-    for hit in hits:
+    for hit in result.hits:
         if hit.article.id not in seen:
             seen.add(hit.article.id)
             closest.append(hit)
         if len(closest) >= limit:
             break
     text = f"{NOT_FOUND_TEXT} {reason}" if reason else NOT_FOUND_TEXT
-    return Answer(question, text, [], abstained=True, closest=closest)
+    return Answer(question, text, [], abstained=True, closest=closest, articles_searched=result.articles_searched,
+                  retrieved=list(result.hits), abstained_by=rule)

@@ -11,7 +11,13 @@ from discord.ext import commands
 
 from bot.activity import start_of_day_utc
 from bot.discord_app.checks import admin_only
-from bot.discord_app.render_admin import BUSY_TEXT, ingest_text, progress_text, report_text, stats_embed
+from bot.discord_app.render_admin import (
+    BUSY_TEXT,
+    ingest_text,
+    progress_text,
+    report_text,
+    stats_embed,
+)
 from embeddings.indexer import ReindexProgress
 
 log = logging.getLogger("archivist.admin")
@@ -41,7 +47,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Archive ad
     async def _audit(self, interaction: discord.Interaction, command: str, detail: str = "") -> None:
         user = interaction.user
         log.info("/admin %s %s by %s (%s) in guild %s", command, detail, user, user.id, interaction.guild_id)
-        await asyncio.to_thread(self.bot.activity_log.record_admin_action, interaction.guild_id, user.id,
+        await asyncio.to_thread(self.bot.activity_log.audit.record, interaction.guild_id, user.id,
                                 str(user), command, detail)
 
     @app_commands.command(name="reindex", description="Bring the index in line with the archive folder")
@@ -102,7 +108,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Archive ad
     async def threads(self, interaction: discord.Interaction, enabled: bool) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self._audit(interaction, "threads", f"enabled={enabled}")
-        await asyncio.to_thread(self.bot.activity_log.set_answer_in_thread, interaction.guild_id, enabled)
+        await asyncio.to_thread(self.bot.activity_log.guilds.set_answer_in_thread, interaction.guild_id, enabled)
         state = "in a new thread" if enabled else "in place (no threads)"
         await interaction.followup.send(f"From now on, answers in this server are posted {state}.", ephemeral=True)
 

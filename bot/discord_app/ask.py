@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app import delivery
 from bot.discord_app.checks import question_cooldown
-from bot.discord_app.limits import CHOICE_CHARS, CHOICES
+from bot.discord_app.options import filter_options, tag_choices
 from bot.filters import filters_from_text
 
 
@@ -21,10 +19,8 @@ class Ask(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="ask", description="Ask the news archive a question; the answer cites its sources")
-    @app_commands.rename(date_from="from", date_to="to")
-    @app_commands.describe(question="What you want to know", date_from="Only articles on or after this date (YYYY-MM-DD)",
-                           date_to="Only articles on or before this date (YYYY-MM-DD)",
-                           tag="Only articles with this tag")
+    @app_commands.describe(question="What you want to know")
+    @filter_options()
     @question_cooldown()
     async def ask(self, interaction: discord.Interaction, question: str, date_from: str | None = None,
                   date_to: str | None = None, tag: str | None = None) -> None:
@@ -37,9 +33,9 @@ class Ask(commands.Cog):
         answer, answer_id = await delivery.ask(self.bot, question, filters, context, where)
         send = _followup_sender(interaction)
         messages = await delivery.send_answer(send, send, answer, answer_id)
-        thread = interaction.channel if context else None
-        if thread is None and isinstance(interaction.channel, discord.TextChannel) \
-                and await delivery.wants_thread(self.bot, interaction.guild_id):
+        # A slash command's answer is the interaction's own reply, so a new thread opens on it.
+        thread = delivery.current_thread(interaction.channel, context)
+        if thread is None and await delivery.wants_new_thread(self.bot, interaction.channel, interaction.guild_id):
             thread = await delivery.open_thread(messages[0], answer.question)
         await delivery.remember(self.bot, answer_id, messages, thread)
 
@@ -52,14 +48,6 @@ def _followup_sender(interaction: discord.Interaction) -> delivery.Send:
     async def send(**kwargs) -> discord.Message:
         return await interaction.followup.send(wait=True, **kwargs)
     return send
-
-
-async def tag_choices(bot: commands.Bot, current: str) -> list[app_commands.Choice[str]]:
-    """Tags containing what was typed, most used first (read from the index, never the model)."""
-    tags = await asyncio.to_thread(bot.service.store.tags)
-    typed = current.strip().lower()
-    found = [tag for tag, _count in tags if typed in tag.lower() and len(tag) <= CHOICE_CHARS]
-    return [app_commands.Choice(name=tag, value=tag) for tag in found[:CHOICES]]
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import re
 
 import discord
 from discord.ext import commands
 
 from bot.discord_app import delivery
-from bot.discord_app.errors import GENERIC_TEXT, is_expected
-from bot.discord_app.limits import MESSAGE_CHARS, truncate
-from bot.discord_app.safety import escape
+from bot.discord_app.checks import cooldown_text
+from bot.discord_app.errors import error_message, is_expected
 from embeddings.models import SearchFilters
 
 log = logging.getLogger("archivist.discord")
@@ -60,7 +58,8 @@ class Chat(commands.Cog):
             return
         context = None
         if message.reference is not None and message.reference.message_id:
-            context = await asyncio.to_thread(self.bot.activity_log.context_for_message, message.reference.message_id)
+            conversations = self.bot.activity_log.conversations
+            context = await asyncio.to_thread(conversations.context_for_message, message.reference.message_id)
         if context is None:
             context = await delivery.follow_up_context(self.bot, message.channel)
         if not direct and context is None:
@@ -70,10 +69,10 @@ class Chat(commands.Cog):
             await self._answer(message, question, context)
 
     async def _answer(self, message: discord.Message, question: str, context) -> None:
-        wait = self.bot.question_cooldowns.retry_after(message.author.id)
+        wait = self.bot.question_cooldowns.take_turn(message.author.id)
         if wait > 0:
-            await message.reply(f"You're asking quickly: try again in {math.ceil(wait)} s.", mention_author=False,
-                                delete_after=_NOTICE_SECONDS, allowed_mentions=discord.AllowedMentions.none())
+            await message.reply(cooldown_text(wait), mention_author=False, delete_after=_NOTICE_SECONDS,
+                                allowed_mentions=discord.AllowedMentions.none())
             return
         where = delivery.Where(message.guild.id if message.guild else None, message.channel.id, message.author.id)
         try:
@@ -82,10 +81,10 @@ class Chat(commands.Cog):
         except Exception as exc:  # noqa: BLE001 - every failure gets a reply; unexpected ones a traceback too
             await self._reply_error(message, exc)
             return
-        thread = message.channel if context and isinstance(message.channel, discord.Thread) else None
         first, rest = self._senders(message)
-        if thread is None and isinstance(message.channel, discord.TextChannel) \
-                and await delivery.wants_thread(self.bot, where.guild_id):
+        # In chat the question is a message of its own, so a new thread opens on it, before the answer.
+        thread = delivery.current_thread(message.channel, context)
+        if thread is None and await delivery.wants_new_thread(self.bot, message.channel, where.guild_id):
             thread = await delivery.open_thread(message, answer.question)
             if thread is not None:
                 first = rest = thread.send
@@ -100,12 +99,9 @@ class Chat(commands.Cog):
 
     @staticmethod
     async def _reply_error(message: discord.Message, exc: Exception) -> None:
-        if is_expected(exc):
-            text = truncate(escape(str(exc)), MESSAGE_CHARS - 20)
-        else:
+        if not is_expected(exc):
             log.error("answering message %s failed", message.id, exc_info=exc)
-            text = GENERIC_TEXT
-        await message.reply(text, mention_author=False, allowed_mentions=discord.AllowedMentions.none())
+        await message.reply(error_message(exc), mention_author=False, allowed_mentions=discord.AllowedMentions.none())
 
 
 async def setup(bot: commands.Bot) -> None:

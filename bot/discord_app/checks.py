@@ -21,12 +21,17 @@ class NotAdmin(app_commands.CheckFailure):
         super().__init__("This command is for server admins (Manage Server) or allow-listed roles and users.")
 
 
+def cooldown_text(wait: float) -> str:
+    """What a member who asked too recently is told (slash commands and chat alike)."""
+    return f"You're asking quickly: try again in {math.ceil(wait)} s."
+
+
 class OnCooldown(app_commands.CheckFailure):
     """The member asked too recently."""
 
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
-        super().__init__(f"You're asking quickly: try again in {math.ceil(retry_after)} s.")
+        super().__init__(cooldown_text(retry_after))
 
 
 def is_admin(interaction: discord.Interaction, settings: Settings) -> bool:
@@ -69,7 +74,7 @@ def admin_only() -> Callable[[T], T]:
 def question_cooldown() -> Callable[[T], T]:
     """One question per user per ARCHIVIST_COOLDOWN_SECONDS, shared with the chat path."""
     async def predicate(interaction: discord.Interaction) -> bool:
-        wait = interaction.client.question_cooldowns.retry_after(interaction.user.id)
+        wait = interaction.client.question_cooldowns.take_turn(interaction.user.id)
         if wait > 0:
             raise OnCooldown(wait)
         return True

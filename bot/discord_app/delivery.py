@@ -32,15 +32,6 @@ class Where:
     user_id: int | None
 
 
-@dataclass(frozen=True)
-class Delivered:
-    """An answer, its id in the activity log, and the messages that show it."""
-
-    answer: Answer
-    answer_id: str
-    messages: list[discord.Message]
-
-
 def new_answer_id() -> str:
     return secrets.token_hex(8)  # 16 hex digits: fits a button's custom id with room to spare
 
@@ -55,14 +46,16 @@ async def ask(bot, question: str, filters: SearchFilters, context: FollowUpConte
     query = context.search_query(answer.question) if context else answer.question
     record = AnswerRecord.of(answer_id, answer, query, latency_ms, guild_id=where.guild_id,
                              channel_id=where.channel_id, user_id=where.user_id)
-    await asyncio.to_thread(bot.activity_log.record_answer, record)
+    await asyncio.to_thread(bot.activity_log.answers.record, record)
     log.info("answer %s in %.0f ms (abstained=%s) for user %s", answer_id, latency_ms, answer.abstained, where.user_id)
     return answer, answer_id
 
 
 async def send_answer(first: Send, rest: Send, answer: Answer, answer_id: str) -> list[discord.Message]:
     """Send the rendered answer: `first` sends the first message, `rest` the others; buttons go last."""
-    from bot.discord_app.feedback import feedback_view  # the feedback cog owns the buttons
+    from bot.discord_app.feedback import (
+        feedback_view,  # the feedback cog owns the buttons
+    )
 
     rendered = render_answer(answer, answer_id)
     sent = []
@@ -76,11 +69,20 @@ async def send_answer(first: Send, rest: Send, answer: Answer, answer_id: str) -
 async def remember(bot, answer_id: str, messages: list[discord.Message], thread: discord.Thread | None) -> None:
     """Record which messages and thread show the answer, so replies and follow-ups find it."""
     ids = [m.id for m in messages if m is not None]
-    await asyncio.to_thread(bot.activity_log.attach_messages, answer_id, ids, thread.id if thread else None)
+    await asyncio.to_thread(bot.activity_log.conversations.attach_messages, answer_id, ids,
+                            thread.id if thread else None)
 
 
-async def wants_thread(bot, guild_id: int | None) -> bool:
-    return await asyncio.to_thread(bot.activity_log.answer_in_thread, guild_id, bot.settings.answer_in_thread)
+def current_thread(channel: object, context: FollowUpContext | None) -> discord.Thread | None:
+    """The answer thread a follow-up was asked in (its answer stays there), else None."""
+    return channel if context is not None and isinstance(channel, discord.Thread) else None
+
+
+async def wants_new_thread(bot, channel: object, guild_id: int | None) -> bool:
+    """Whether an answer in this channel opens a thread: a server's text channel, when the server wants it."""
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    return await asyncio.to_thread(bot.activity_log.guilds.answer_in_thread, guild_id, bot.settings.answer_in_thread)
 
 
 async def open_thread(message: discord.Message, question: str) -> discord.Thread | None:
@@ -95,5 +97,5 @@ async def open_thread(message: discord.Message, question: str) -> discord.Thread
 async def follow_up_context(bot, channel: object) -> FollowUpContext | None:
     """The context of the latest answer in this thread, when the channel is an answer thread."""
     if isinstance(channel, discord.Thread):
-        return await asyncio.to_thread(bot.activity_log.context_for_thread, channel.id)
+        return await asyncio.to_thread(bot.activity_log.conversations.context_for_thread, channel.id)
     return None

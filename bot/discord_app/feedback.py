@@ -39,7 +39,7 @@ class FeedbackButton(
         return cls(match["verdict"], match["answer_id"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        recorded = await asyncio.to_thread(interaction.client.activity_log.record_feedback,
+        recorded = await asyncio.to_thread(interaction.client.activity_log.feedback.record,
                                            self.answer_id, interaction.user.id, self.verdict)
         log.info("feedback %s on answer %s by %s (new=%s)", self.verdict, self.answer_id, interaction.user.id, recorded)
         await interaction.response.send_message(THANKS if recorded else ALREADY, ephemeral=True)

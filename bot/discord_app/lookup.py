@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.ask import tag_choices
 from bot.discord_app.checks import question_cooldown
 from bot.discord_app.limits import CHOICE_CHARS, CHOICES, truncate
+from bot.discord_app.options import filter_options, tag_choices
 from bot.discord_app.render import article_pages, render_hits
 from bot.discord_app.views import PostPubliclyView, read_more
 from bot.filters import filters_from_text
@@ -26,9 +26,8 @@ class Lookup(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="search", description="Find articles in the archive (only you see the list)")
-    @app_commands.rename(date_from="from", date_to="to")
-    @app_commands.describe(query="Words or a question", date_from="Only articles on or after this date",
-                           date_to="Only articles on or before this date", tag="Only articles with this tag")
+    @app_commands.describe(query="Words or a question")
+    @filter_options()
     @question_cooldown()
     async def search(self, interaction: discord.Interaction, query: str, date_from: str | None = None,
                      date_to: str | None = None, tag: str | None = None) -> None:

@@ -6,8 +6,16 @@ import discord
 
 from bot.answering import Answer, Citation
 from bot.discord_app.limits import (
-    EMBED_DESCRIPTION, EMBED_FIELDS, EMBED_TITLE, EMBED_TOTAL, EMBEDS_PER_MESSAGE, FIELD_NAME, FIELD_VALUE,
-    FOOTER_TEXT, split_text, truncate,
+    EMBED_DESCRIPTION,
+    EMBED_FIELDS,
+    EMBED_TITLE,
+    EMBED_TOTAL,
+    EMBEDS_PER_MESSAGE,
+    FIELD_NAME,
+    FIELD_VALUE,
+    FOOTER_TEXT,
+    split_text,
+    truncate,
 )
 from bot.discord_app.safety import escape, link, plain, safe_url
 from bot.terminal import plural

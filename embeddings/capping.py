@@ -1,4 +1,4 @@
-"""Shaping a ranked list: at most a few entries from any one group (article)."""
+"""Capping a ranked list: at most a few entries from any one group (passages per article)."""
 
 from __future__ import annotations
 

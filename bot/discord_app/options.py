@@ -1,0 +1,35 @@
+"""The search filters every question command takes (from, to, tag) and the tag autocomplete they share."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from discord import app_commands
+
+from bot.discord_app.limits import CHOICE_CHARS, CHOICES
+
+T = TypeVar("T")
+
+
+def filter_options() -> Callable[[T], T]:
+    """Name and describe a command's `date_from`, `date_to` and `tag` parameters as Discord shows them.
+
+    `from` is a Python keyword, so the parameters are renamed for Discord: people type from/to.
+    """
+    def decorator(command: T) -> T:
+        command = app_commands.rename(date_from="from", date_to="to")(command)
+        return app_commands.describe(date_from="Only articles on or after this date (YYYY-MM-DD)",
+                                     date_to="Only articles on or before this date (YYYY-MM-DD)",
+                                     tag="Only articles with this tag")(command)
+    return decorator
+
+
+async def tag_choices(bot, current: str) -> list[app_commands.Choice[str]]:
+    """Tags containing what was typed, most used first (read from the index, never the model)."""
+    tags = await asyncio.to_thread(bot.service.store.tags)
+    typed = current.strip().lower()
+    found = [tag for tag, _count in tags if typed in tag.lower() and len(tag) <= CHOICE_CHARS]
+    return [app_commands.Choice(name=tag, value=tag) for tag in found[:CHOICES]]
+
