@@ -82,9 +82,7 @@ def run_questions(service: ArchivistService, questions: Sequence[Question],
     for done, question in enumerate(questions, start=1):
         started = time.perf_counter()
         answer = service.ask(question.question)
-        latency = (time.perf_counter() - started) * 1000
-        result = QuestionResult(question, answer_sources(answer), answer.text, answer.abstained, latency,
-                                abstained_by=answer.abstained_by)
+        result = question_result(question, answer, (time.perf_counter() - started) * 1000)
         for mode in baselines:
             hits = service.retrieve(question.question, limit=20, mode=mode).hits
             result.ranked[mode] = list(dict.fromkeys(h.article.id for h in hits))
@@ -92,6 +90,12 @@ def run_questions(service: ArchivistService, questions: Sequence[Question],
         if on_progress:
             on_progress(done)
     return results
+
+
+def question_result(question: Question, answer: Answer, latency_ms: float) -> QuestionResult:
+    """What the figures are computed from: one question's answer, as the reader meets it."""
+    return QuestionResult(question, answer_sources(answer), answer.text, answer.abstained, latency_ms,
+                          abstained_by=answer.abstained_by)
 
 
 def retrieval_metrics(rankings: Sequence[tuple[Sequence[str], Sequence[str]]]) -> dict[str, float]:

@@ -38,8 +38,9 @@ def render_answer(answer: Answer) -> str:
     lines.append("Sources:")
     for citation in answer.citations:
         lines.append(f"  [{citation.n}] {source_line(citation.article)}")
-        quote = textwrap.fill(f"“{citation.quote}”", _WIDTH, initial_indent="      ", subsequent_indent="      ")
-        lines.append(quote)
+        # A block quote, not quotation marks: the passage often opens or closes with its own.
+        lines.append(textwrap.fill(" ".join(citation.quote.split()), _WIDTH, initial_indent="      > ",
+                                   subsequent_indent="      > "))
     lines.append("")
     lines.append(f"(searched {plural(answer.articles_searched, 'article')})")
     return "\n".join(lines).rstrip()

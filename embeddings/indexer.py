@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,7 @@ def reindex(
             if article_id not in run.seen_sources and state.source_path not in run.failed_paths:
                 writer.delete_article(article_id)
                 report.removed.append(article_id)
+        report.count_failures(run.failures_by_path, set(run.seen_sources.values()))
         report.seconds = round(time.perf_counter() - started, 3)
         writer.set_meta(_CHUNKER_KEY, chunker_id)
         writer.set_meta(LAST_REPORT_KEY, report.to_json())
@@ -94,7 +96,8 @@ class _Run:
         self.articles_seen = 0
         self.states: dict = {}
         self.seen_sources: dict[str, str] = {}  # article id -> the file it came from (duplicates, removals)
-        self.failed_paths: set[str] = set()
+        self.failed_paths: set[str] = set()  # files that failed to parse, whole or in part
+        self.failures_by_path: Counter[str] = Counter()
         self.pending: list[Article] = []
         self.pending_chunks = 0
         self._phase = "parsing"
@@ -108,8 +111,8 @@ class _Run:
                 if isinstance(item, ParseError):
                     self.fail(Failure(item.path, item.reason, item.line), rel)
                 elif item.id in self.seen_sources:
-                    self.report.failed.append(Failure(rel, f"duplicate article id {item.id!r} "
-                                                           f"(first seen in {self.seen_sources[item.id]})"))
+                    self.note_failure(Failure(rel, f"duplicate article id {item.id!r} "
+                                                   f"(first seen in {self.seen_sources[item.id]})"))
                 else:
                     self.seen_sources[item.id] = rel
                     self.consider(item, force=force)
@@ -118,8 +121,13 @@ class _Run:
         self.tick(base + _size(path))
 
     def fail(self, failure: Failure, rel: str) -> None:
-        self.report.failed.append(failure)
+        """A parse failure: the file keeps what it contributed to the index before."""
+        self.note_failure(failure)
         self.failed_paths.add(rel)
+
+    def note_failure(self, failure: Failure) -> None:
+        self.report.failed.append(failure)
+        self.failures_by_path[failure.path] += 1
 
     def consider(self, article: Article, *, force: bool) -> None:
         self.articles_seen += 1

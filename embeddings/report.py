@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field, fields
 from typing import Generic, TypeVar
 
@@ -65,10 +65,30 @@ class ReindexReport:
     chunks_embedded: int = 0
     chunks_reused: int = 0
     seconds: float = 0.0
+    # Of the failures: files that gave no article at all, and bad records (lines) in files that did.
+    files_failed: int = 0
+    records_failed: int = 0
+    files_with_failed_records: int = 0
+
+    def count_failures(self, failures_by_path: Mapping[str, int], yielded: Set[str]) -> None:
+        """Sort the failures into whole files (nothing of them indexed) and records of files that were."""
+        partly = {path: n for path, n in failures_by_path.items() if path in yielded}
+        self.files_failed = len(failures_by_path) - len(partly)
+        self.records_failed = sum(partly.values())
+        self.files_with_failed_records = len(partly)
 
     def summary(self) -> str:
-        return (f"{self.added.total} added, {self.updated.total} updated, {self.removed.total} removed, "
-                f"{self.unchanged} unchanged, {self.failed.total} failed")
+        """"1 added, 0 updated, 0 removed, 2 unchanged, 3 files failed, 2 records failed in 1 file"."""
+        parts = [f"{self.added.total} added", f"{self.updated.total} updated", f"{self.removed.total} removed",
+                 f"{self.unchanged} unchanged"]
+        if self.files_failed:
+            parts.append(f"{_count(self.files_failed, 'file')} failed")
+        if self.records_failed:
+            parts.append(f"{_count(self.records_failed, 'record')} failed in "
+                         f"{_count(self.files_with_failed_records, 'file')}")
+        if not (self.files_failed or self.records_failed):
+            parts.append(f"{self.failed.total} failed")
+        return ", ".join(parts)
 
     def to_json(self) -> str:
         payload: dict[str, object] = {}
@@ -80,6 +100,10 @@ class ReindexReport:
             else:
                 payload[item.name] = value
         return json.dumps(payload, ensure_ascii=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,6 @@ def sentence_spans(text: str, offset: int = 0) -> list[Span]:
     return spans
 
 
-def split_sentences(text: str) -> list[str]:
-    """The sentences of text as strings."""
-    return [text[s:e] for s, e in sentence_spans(text)]
-
-
 def _is_abbreviation(text: str, punct_start: int, punct: str) -> bool:
     if not punct.startswith(".") or punct.startswith(".."):
         return False

@@ -163,3 +163,13 @@ def _dm_channel() -> MagicMock:
 
 def all_kwargs(mock) -> list[dict]:
     return [call.kwargs for call in mock.await_args_list]
+
+
+async def invoke(bot: ArchivistBot, fake: MagicMock, command: str, **options: str) -> None:
+    """Run a slash command as Discord's payload reaches discord.py: by its name and the option names
+    people see ("from", not date_from), through the tree's own parsing, checks and transforms."""
+    fake.type = discord.InteractionType.application_command
+    fake.data = {"type": 1, "name": command,
+                 "options": [{"name": name, "type": 3, "value": value} for name, value in options.items()]}
+    fake.command_failed = False
+    await bot.tree._call(fake)

@@ -9,9 +9,13 @@ from benchmarks.common import model_flops
 from benchmarks.scale import reference_search
 from benchmarks.scale_probe import QueryVectors
 from benchmarks.synthetic import make_archive, write_store
+from benchmarks.tune import CachedRetrievals, score, settings_to_try
+from bot import evaluation
+from bot.service import ArchivistService
 from embeddings.models import SearchFilters
 from embeddings.retrieval import Retriever
 from embeddings.store import SQLiteStore
+from tests.small_archive import small_archive
 
 
 def test_model_flops_counts_dense_layers_and_attention():
@@ -37,3 +41,24 @@ def test_synthetic_archive_is_searchable_like_the_reference(tmp_path, compress_a
         assert archive.chunk_id(source) in ours
         assert source in reference_search(archive, bm25, vector, text)
     store.close()
+
+
+def test_tune_lists_the_defaults_the_grid_and_each_try():
+    assert settings_to_try(["a=1,2", "b=3"], ["c=4 d=5"]) == [[], ["a=1", "b=3"], ["a=2", "b=3"], ["c=4", "d=5"]]
+    assert settings_to_try([], []) == [[]]
+
+
+def test_tune_scores_a_setting_as_eval_does_from_cached_retrievals(tmp_path, monkeypatch):
+    service = small_archive(tmp_path)
+    tuning = service.tuning
+    questions = [evaluation.Question("q1", "How much will the harbour repairs cost?", ("harbour",),
+                                     ("Repairs will cost 40,000 pounds, the council said.",), "fact"),
+                 evaluation.Question("q2", "quantum computers explained simply", (), (), "unanswerable")]
+    expected = evaluation.summarise(evaluation.run_questions(service, questions, baselines=()))
+    cache = CachedRetrievals(service)
+    tuned = score(cache, tuning, questions)
+    assert {k: v for k, v in tuned.items() if k != "latency_ms"} == {k: v for k, v in expected.items() if k != "latency_ms"}
+    searches = []
+    monkeypatch.setattr(ArchivistService, "retrieve", lambda self, *a, **k: searches.append(a) or None)
+    score(cache, tuning.with_overrides(["max_words=10"]), questions)  # answering knob: the cache serves
+    assert searches == []

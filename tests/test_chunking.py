@@ -9,9 +9,13 @@ import pytest
 from embeddings.chunking import ChunkingPolicy, chunk_article, embedding_text
 from embeddings.models import Article
 from embeddings.parsing import iter_articles
-from embeddings.sentences import split_sentences
+from embeddings.sentences import sentence_spans
 from tests.conftest import SAMPLE_ARCHIVE
 from tests.fakes import HashingEncoder
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
 
 
 def test_sentences_respect_abbreviations_initials_and_quotes():

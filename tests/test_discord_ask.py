@@ -12,7 +12,15 @@ from bot.activity import start_of_day_utc
 from bot.discord_app.checks import OnCooldown
 from bot.discord_app.errors import GENERIC_TEXT
 from bot.discord_app.feedback import ALREADY, THANKS, FeedbackButton, feedback_view
-from tests.discord_fakes import GUILD_ID, interaction, member, running_bot, thread
+from bot.errors import InvalidQuestionError
+from tests.discord_fakes import (
+    GUILD_ID,
+    interaction,
+    invoke,
+    member,
+    running_bot,
+    thread,
+)
 
 pytestmark = pytest.mark.asyncio
 HIRING = "What did Alibaba's CEO say about hiring?"
@@ -82,7 +90,7 @@ async def test_a_too_long_question_is_refused_privately_before_any_work(sample_s
     async with running_bot(sample_service, tmp_path) as bot:
         cog = bot.get_cog("Ask")
         fake = interaction(bot)
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(InvalidQuestionError) as caught:
             await cog.ask.callback(cog, fake, question="why " * 300)
         assert fake.events == []  # nothing sent yet: the tree's error handler answers
         await bot.tree.on_error(fake, app_commands.CommandInvokeError(cog.ask, caught.value))
@@ -154,3 +162,19 @@ async def test_feedback_buttons_survive_a_rebuild_and_count_once_per_user(sample
         assert first.response.send_message.await_args.args[0] == THANKS
         assert again.response.send_message.await_args.args[0] == ALREADY
         assert [f["verdict"] for f in bot.activity_log.feedback.for_answer(answer_id)] == ["helpful"]
+
+
+async def test_options_reach_the_command_by_the_names_discord_shows(sample_service, tmp_path):
+    async with running_bot(sample_service, tmp_path) as bot:
+        later = interaction(bot)
+        await invoke(bot, later, "ask", question=HIRING, **{"from": "2016-01-01"})
+        [embed] = sent_embeds(later)
+        assert embed.title == HIRING and embed.description.startswith("I couldn't find that in the archive.")
+        assert embed.footer.text.startswith("Searched 0 articles")  # the filter left no article to search
+        both = interaction(bot)
+        await invoke(bot, both, "ask", question=HIRING, **{"from": "2015-05-01", "to": "2015-05-31"})
+        assert "prioritise international hiring" in sent_embeds(both)[0].description
+        wrong = interaction(bot)
+        await invoke(bot, wrong, "ask", question=HIRING, to="2015-05-01", **{"from": "2015-06-01"})
+        refusal = wrong.response.send_message.await_args
+        assert "is after 'to'" in refusal.args[0] and "swap them" in refusal.args[0] and refusal.kwargs["ephemeral"]

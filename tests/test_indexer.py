@@ -128,6 +128,9 @@ def test_bad_files_are_reported_and_lose_nothing(archive, store):
     # What those files held before is still served; the rest is indexed as usual.
     assert store.get_article("a.txt") is not None and store.get_article("j2") is not None
     assert report.removed == [] and report.unchanged == 3  # b.txt, sub/c.md, j1
+    # Four files gave nothing; feed.jsonl gave j1 but lost a line: files and records counted apart.
+    assert (report.files_failed, report.records_failed, report.files_with_failed_records) == (4, 1, 1)
+    assert report.summary() == "0 added, 0 updated, 0 removed, 3 unchanged, 4 files failed, 1 record failed in 1 file"
 
 
 def test_duplicate_ids_keep_the_first(tmp_path, store):

@@ -52,7 +52,7 @@ class Answer:
 class Answerer(Protocol):
     """Turns a question and what retrieval found for it into a complete Answer.
 
-    Contract (checked by tests/answerer_conformance.py on every answerer): every [n] in the text
+    Contract (checked by tests/test_answerer_conformance.py on every answerer): every [n] in the text
     refers to a Citation built from one of the given hits; every citation is referred to; no
     article is cited twice; the Answer carries the result's articles_searched and its caveat;
     before answering, the answerer asks the abstention policy (policy.refusal), and when the

@@ -51,8 +51,9 @@ def stats_embed(index: IndexStats, activity: ActivityStats, reindex_running: boo
     last = index.last_reindex or "never"
     if index.last_report:
         report = index.last_report
-        last += (f" ({len(report['added'])} added, {len(report['updated'])} updated, "
-                 f"{len(report['removed'])} removed, {report['unchanged']} unchanged, {len(report['failed'])} failed)")
+        total = {key: report.get(f"{key}_total", len(report[key])) for key in ("added", "updated", "removed", "failed")}
+        last += (f" ({total['added']:,} added, {total['updated']:,} updated, {total['removed']:,} removed, "
+                 f"{report['unchanged']:,} unchanged, {total['failed']:,} failed)")
     if reindex_running:
         last += " · a reindex is running now"
     embed.add_field(name="Last reindex", value=escape(last), inline=False)

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import numpy as np
 
-from embeddings.errors import StoreError
+from embeddings.errors import IndexNotBuiltError, ModelMismatchError, StoreError
 from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.sentence_vectors import ArticleSentenceVectors
 
@@ -45,7 +45,7 @@ class StoredEmbedding:
 
 @dataclass(frozen=True)
 class ScoredChunk:
-    """A chunk id with a backend score (higher is better) and its rank in that list (0-based)."""
+    """A chunk id with a backend score (higher is better); lists of them are ranked best first."""
 
     chunk_id: str
     score: float
@@ -95,7 +95,7 @@ class StoreWriter(Protocol):
 class Store(Protocol):
     """An index of articles, chunks, vectors and full text.
 
-    Contract (checked by tests/store_conformance): a writer commits atomically; readers never
+    Contract (checked by tests/test_store_conformance.py): a writer commits atomically; readers never
     see a half-written reindex; an index records the model that built it and `check_model`
     refuses another; `put_article` replaces, never duplicates.
     """
@@ -134,6 +134,15 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+
+def require_model(info: IndexInfo | None, location: str, model: str) -> IndexInfo:
+    """What Store.check_model does with the index's info: refuse a missing index or another model's."""
+    if info is None:
+        raise IndexNotBuiltError(location)
+    if info.model != model:
+        raise ModelMismatchError(info.model, model)
+    return info
 
 
 def check_put(article: Article, chunks: Sequence[Chunk], vectors: np.ndarray, embed_hashes: Sequence[str],

@@ -11,7 +11,7 @@ from embeddings.errors import StoreError
 from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.store.base import ScoredChunk
 from embeddings.store.postgres_schema import TEXT_CONFIG
-from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row
+from embeddings.store.rows import ARTICLE_COLUMNS, chunks_in_order
 
 ARTICLE_SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
 MAX_EF_SEARCH = 1000  # pgvector's upper bound for hnsw.ef_search
@@ -94,14 +94,7 @@ class PostgresSnapshot:
             f'SELECT c.id, c.ordinal, c.start, c."end", {ARTICLE_SELECT} FROM archivist_chunks c '
             "JOIN archivist_articles a ON a.id = c.article_id WHERE c.id = ANY(%s)", (list(set(chunk_ids)),),
         ).fetchall()
-        found: dict[str, tuple[Chunk, Article]] = {}
-        articles: dict[str, Article] = {}
-        for row in rows:
-            article = articles.get(row[4]) or article_from_row(row[4:])
-            articles[article.id] = article
-            start, end = row[2], row[3]
-            found[row[0]] = (Chunk(row[0], article.id, row[1], article.body[start:end], start, end), article)
-        return [found[c] for c in chunk_ids if c in found]
+        return chunks_in_order(rows, chunk_ids)
 
     def chunk_vectors(self, chunk_ids: Sequence[str]) -> np.ndarray:
         if not chunk_ids:

@@ -12,12 +12,29 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError, StoreError
+from embeddings.errors import (
+    ModelMismatchError,
+    ReindexBusyError,
+    StoreError,
+)
 from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.sentence_vectors import ArticleSentenceVectors, by_article
-from embeddings.store.base import IndexInfo, ScoredChunk, StoredArticleState, StoredEmbedding, check_put, iter_batches
+from embeddings.store.base import (
+    IndexInfo,
+    ScoredChunk,
+    StoredArticleState,
+    StoredEmbedding,
+    check_put,
+    iter_batches,
+    require_model,
+)
 from embeddings.store.index_meta import committed_meta, info_from_meta
-from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row
+from embeddings.store.rows import (
+    ARTICLE_COLUMNS,
+    article_from_row,
+    article_to_row,
+    chunks_in_order,
+)
 from embeddings.store.sqlite_schema import migrate
 from embeddings.store.sqlite_text import ranked_rowids
 from embeddings.store.sqlite_vectors import COMPRESS_ABOVE, exact_rescore, load_vectors
@@ -103,12 +120,7 @@ class SQLiteStore:
         return info_from_meta(meta)
 
     def check_model(self, model: str) -> IndexInfo:
-        info = self.info()
-        if info is None:
-            raise IndexNotBuiltError(self.location)
-        if info.model != model:
-            raise ModelMismatchError(info.model, model)
-        return info
+        return require_model(self.info(), self.location, model)
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -235,19 +247,13 @@ class SQLiteSnapshot:
         return [ScoredChunk(ids[rowid], score) for rowid, score in ranked if rowid in ids]
 
     def fetch(self, chunk_ids: Sequence[str]) -> list[tuple[Chunk, Article]]:
-        found: dict[str, tuple[Chunk, Article]] = {}
-        articles: dict[str, Article] = {}
+        rows = []
         for batch in iter_batches(list(dict.fromkeys(chunk_ids)), _SQL_BATCH):
-            rows = self._conn.execute(
+            rows += self._conn.execute(
                 f'SELECT c.id, c.ordinal, c.start, c."end", {_ARTICLE_SELECT} FROM chunks c '
                 f"JOIN articles a ON a.id = c.article_id WHERE c.id IN ({_marks(batch)})", tuple(batch),
             ).fetchall()
-            for row in rows:
-                article = articles.get(row[4]) or article_from_row(row[4:])
-                articles[article.id] = article
-                start, end = row[2], row[3]
-                found[row[0]] = (Chunk(row[0], article.id, row[1], article.body[start:end], start, end), article)
-        return [found[c] for c in chunk_ids if c in found]
+        return chunks_in_order(rows, chunk_ids)
 
     def chunk_vectors(self, chunk_ids: Sequence[str]) -> np.ndarray:
         vectors: dict[str, np.ndarray] = {}
