@@ -1,9 +1,12 @@
-"""The extractive answerer's choice of sentences to compare with the question (no model needed)."""
+"""The extractive answerer's candidate sentences and its choice of those to compare with the question (no model)."""
 
 from __future__ import annotations
 
-from bot.answering.candidates import Candidate
+from bot.answering.candidates import Candidate, gather
 from bot.answering.extractive import shortlist
+from bot.answering.sources import SourceArticle
+from bot.answering.text_features import has_verb, is_caption
+from embeddings.models import Article, Chunk, Hit
 
 
 def candidate(index: int, overlap: float, speaker: float) -> Candidate:
@@ -23,3 +26,18 @@ def test_shortlist_takes_everything_when_there_is_room_and_never_repeats():
     few = [candidate(i, overlap=i / 10, speaker=0.0) for i in range(4)]
     chosen = shortlist(few, lambda c: c.overlap, limit=8)
     assert sorted(c.index for c in chosen) == [0, 1, 2, 3] and len(chosen) == 4
+
+
+def test_captions_and_headings_are_not_candidate_sentences():
+    body = ("Steve Jobs introduced the iPhone in January.\n\n"
+            "The co-founder and former chief executive officer of Apple Inc.\n\n"
+            "Apple said the phone would ship in June.")
+    caption = body.index("The co-founder")
+    assert is_caption(body, caption, body.index("\n\nApple said"))
+    assert not is_caption(body, 0, body.index("\n\n"))  # a sentence, not a caption
+    assert has_verb("Engelhard holds 35% of the world market.") and has_verb("“I'm a chess player.”")
+    assert not has_verb("Market data.") and not has_verb("Prime Minister Manmohan Singh of India.")
+    article = Article("jobs", "Jobs unveils the iPhone", body)
+    hit = Hit(Chunk("jobs#0", "jobs", 0, body, 0, len(body)), article, 0.5, 0.5)
+    quoted = [c.text for c in gather([SourceArticle(0, hit, (hit,))], None)]
+    assert quoted == ["Steve Jobs introduced the iPhone in January.", "Apple said the phone would ship in June."]

@@ -9,7 +9,7 @@ import numpy as np
 
 from bot.answering.quotes import SpeakerQuery, speaker_match, statements
 from bot.answering.sources import SourceArticle
-from bot.answering.text_features import answer_types, content_stems, type_match
+from bot.answering.text_features import answer_types, content_stems, is_caption, type_match
 from embeddings.encoders import Encoder
 from embeddings.sentence_vectors import ArticleSentenceVectors
 from embeddings.sentences import sentence_spans
@@ -57,7 +57,7 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_w
         wanted.update(speech)
         for index in sorted(wanted):
             start, end = spans[index]
-            if len(body[start:end].split()) >= min_words:
+            if len(body[start:end].split()) >= min_words and not is_caption(body, start, end):
                 found[(source.article.id, index)] = Candidate(source, index, start, end, speaker=speech.get(index, 0.0))
     return list(found.values())
 
