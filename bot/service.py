@@ -65,7 +65,7 @@ class ArchivistService:
         self._on_status = on_status or _log_status
         self._encoder = encoder
         self._store = store
-        self._answerer: Answerer | None = None
+        self._answerers: dict[str, Answerer] = {}
         self._lock = threading.Lock()
         self._reindex_lock = threading.Lock()  # one reindex (or ingest) at a time in this process
         self.titles = TitleIndex(lambda: self.store.titles())
@@ -92,32 +92,52 @@ class ArchivistService:
 
     @property
     def answerer(self) -> Answerer:
+        """The configured answerer (ARCHIVIST_ANSWERER)."""
+        return self.answerer_named(self.settings.answerer)
+
+    def answerer_named(self, name: str) -> Answerer:
+        """The extractive or the composed answerer, made once per process (the model client's limit on
+        requests in flight is per process); ConfigError when composed answers are not set up."""
+        self.settings.check_answerer(name)
         encoder, store = self.encoder, self.store
         with self._lock:
-            if self._answerer is None:
-                self._answerer = ExtractiveAnswerer(encoder, self.tuning.extractive, store.sentence_vectors,
-                                                    self.tuning.policy)
-            return self._answerer
+            if "extractive" not in self._answerers:
+                self._answerers["extractive"] = ExtractiveAnswerer(encoder, self.tuning.extractive,
+                                                                   store.sentence_vectors, self.tuning.policy)
+            if name == "composed" and name not in self._answerers:
+                self._answerers[name] = self._composed(self._answerers["extractive"])
+            return self._answerers[name]
+
+    def _composed(self, extractive: ExtractiveAnswerer) -> Answerer:
+        from bot.answering.composed import ComposedAnswerer
+        from bot.answering.word_vectors import word_vectors_for
+        from bot.llm import ChatClient, LLMConfig
+
+        s = self.settings
+        client = ChatClient(LLMConfig(s.llm_url, s.llm_model, s.llm_api_key, s.llm_timeout_seconds, s.llm_concurrency))
+        return ComposedAnswerer(client, extractive, policy=self.tuning.policy, words=word_vectors_for(s.model))
 
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.encoder, self.tuning.retrieval)
 
     # -- the operations ------------------------------------------------------------------------
 
-    def ask(self, question: str, filters: SearchFilters = SearchFilters(),
-            context: FollowUpContext | None = None) -> Answer:
+    def ask(self, question: str, filters: SearchFilters = SearchFilters(), context: FollowUpContext | None = None,
+            *, answerer: str | None = None, on_progress: Callable[[str], None] | None = None) -> Answer:
         """Answer a question from the archive, with citations, or say the archive does not hold it.
 
         With a context (the earlier question of a conversation), a follow-up such as "and what did
         he say about X?" is searched together with the earlier question and answered from the
-        articles cited before when they hold the answer.
+        articles cited before when they hold the answer. `answerer` overrides ARCHIVIST_ANSWERER
+        for this question; `on_progress` hears the verified text so far of an answer being written.
         """
         question = self._validated(question)
+        chosen = self.answerer_named(answerer or self.settings.answerer)
         query = context.search_query(question) if context else question
         result = self.retriever().search(query, filters)
         if context is None:
-            return self.answerer.answer(question, result)
-        return answer_in_context(question, result, context, self.answerer.answer)
+            return chosen.answer(question, result, on_progress=on_progress)
+        return answer_in_context(question, result, context, chosen, on_progress)
 
     def retrieve(self, query: str, filters: SearchFilters = SearchFilters(), limit: int | None = None,
                  mode: str = "hybrid") -> RetrievalResult:

@@ -13,6 +13,7 @@ from bot.errors import ConfigError
 from embeddings.encoders import BACKENDS, DEFAULT_BACKEND, DEFAULT_MODEL
 
 PREFIX = "ARCHIVIST_"
+ANSWERERS = ("extractive", "composed")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ class Settings:
     answer_in_thread: bool = False         # default for servers that have not chosen with /admin threads
     max_ingest_bytes: int = 5 * 1024 * 1024  # largest file /admin ingest accepts
     database_url: str = ""  # PostgreSQL (with pgvector) instead of the SQLite file in data_dir
+    # -- composed answers from the server's own language model (see the README's "Composed answers") --
+    answerer: str = "extractive"           # "extractive" (quotes the archive) or "composed" (the model writes)
+    llm_url: str = ""                      # base URL of an OpenAI-compatible API ({URL}/chat/completions)
+    llm_model: str = ""                    # the model name sent with each request
+    llm_api_key: str = field(default="", repr=False)  # sent as a Bearer token; never logged or printed
+    llm_timeout_seconds: float = 60.0      # the longest an answer may take before the extractive one is given
+    llm_concurrency: int = 2               # requests in flight to the model per process
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")) -> "Settings":
@@ -52,7 +60,20 @@ class Settings:
         backend = kwargs.get("encoder_backend", DEFAULT_BACKEND)
         if backend not in BACKENDS:
             raise ConfigError(f"{PREFIX}ENCODER_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
-        return cls(**kwargs)
+        made = cls(**kwargs)
+        made.check_answerer(made.answerer)
+        if made.llm_timeout_seconds <= 0 or made.llm_concurrency < 1:
+            raise ConfigError(f"{PREFIX}LLM_TIMEOUT_SECONDS must be above 0 and {PREFIX}LLM_CONCURRENCY at least 1")
+        return made
+
+    def check_answerer(self, answerer: str) -> str:
+        """The answerer named, if it can be used with these settings; else ConfigError saying what to set."""
+        if answerer not in ANSWERERS:
+            raise ConfigError(f"{PREFIX}ANSWERER must be one of {', '.join(ANSWERERS)}, not {answerer!r}")
+        if answerer == "composed" and not self.llm_url:
+            raise ConfigError(f"composed answers need a language model: set {PREFIX}LLM_URL to an OpenAI-compatible "
+                              f"API, e.g. http://127.0.0.1:11434/v1 (and {PREFIX}LLM_MODEL)")
+        return answerer
 
 
 def env_name(item) -> str:
@@ -69,6 +90,11 @@ def _convert(variable: str, kind: object, raw: str) -> object:
             return int(raw)
         except ValueError:
             raise ConfigError(f"{variable} must be a whole number, not {raw!r}") from None
+    if kind == "float":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"{variable} must be a number, not {raw!r}") from None
     if kind == "bool":
         return _boolean(variable, raw)
     if kind.startswith("tuple[int"):

@@ -119,6 +119,14 @@ def render_evaluation(summary: dict) -> str:
         rows.append(_eval_row(f"[{'bm25' if mode == 'text' else mode} only]", {"retrieval": metrics}))
     latency = summary["latency_ms"]
     rows.append(f"ask latency: p50 {latency['p50']:.0f} ms, p95 {latency['p95']:.0f} ms")
+    composed = summary.get("composed")
+    if composed:
+        reasons = ", ".join(f"{k} {v}" for k, v in composed["fallback_reasons"].items()) or "none"
+        first = composed["first_sentence_ms"]
+        timing = f"p50 {first['p50']:.0f} ms, p95 {first['p95']:.0f} ms" if first else "none kept"
+        rows.append(f"composed: {composed['shown_composed']} of {composed['asked']} answers asked of the model shown in "
+                    f"its words; {composed['sentences_kept_share']:.0%} of its {composed['sentences_written']} sentences "
+                    f"kept; fallback rate {composed['fallback_rate']:.0%} ({reasons}); first verified sentence {timing}")
     refused = summary.get("abstentions") or {}
     if refused:
         rows.append("abstained by: " + ", ".join(f"{rule} {t['right']} right / {t['wrong']} wrong"
@@ -136,3 +144,23 @@ def _eval_row(label: str, figures: dict) -> str:
             f"{cell(retrieval.get('recall@5'), 7)}{cell(retrieval.get('recall@10'), 7)}{cell(retrieval.get('mrr'), 7)}"
             f"{cell(figures.get('evidence_coverage'), 7)}{figures.get('median_answer_words', '-'):>7}"
             f"{cell(figures.get('abstained_when_unanswerable'), 9)}{cell(figures.get('wrongly_abstained'), 9)}")
+
+
+def render_llm_check(report) -> str:
+    """`archivist llm check`'s report: models, timings, how much of the answer survived the check."""
+    lines = [f"endpoint:     {report.endpoint}"]
+    if report.models_error:
+        lines.append(f"models:       could not list them: {report.models_error}")
+    else:
+        lines.append(f"models:       {', '.join(report.models) or '(none listed)'}")
+    timings = report.timings_ms
+    first = f"{timings['first_token']:.0f} ms" if "first_token" in timings else "no token"
+    lines += [f"question:     {report.question}  (index: {report.index})",
+              f"first token:  {first}; whole answer {timings.get('total', 0):.0f} ms",
+              f"check:        {report.sentences_kept} of {report.sentences_written} sentences supported by their passages"]
+    if report.answerer == "composed":
+        lines.append("result:       shown in the model's words")
+    else:
+        lines.append(f"result:       the extractive answer instead ({report.fallback_reason})")
+    lines += ["", textwrap.fill(report.answer, _WIDTH)]
+    return "\n".join(lines)

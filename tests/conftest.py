@@ -19,7 +19,7 @@ SEED = SHARED / "corpus" / "seed" / "alibaba-global-expansion.txt"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-pytest_plugins = ["tests.postgres_fixtures"]
+pytest_plugins = ["tests.postgres_fixtures", "tests.llama_fixtures"]
 
 
 @pytest.fixture

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 
-def run(args: list[str], env_dirs: tuple[Path, Path], cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(args: list[str], env_dirs: tuple[Path, Path], cwd: Path | None = None,
+        extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     archive, data = env_dirs
-    env = {**os.environ, "ARCHIVIST_ARCHIVE_DIR": str(archive), "ARCHIVIST_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "ARCHIVIST_ARCHIVE_DIR": str(archive), "ARCHIVIST_DATA_DIR": str(data), "HF_HUB_OFFLINE": "1",
+           **(extra or {})}
     return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env,
                           cwd=cwd, timeout=300)
 
@@ -151,3 +153,31 @@ def test_output_cut_short_by_its_reader_ends_quietly(indexed):
     reader.stdout.close()  # what `| head -c 10` does
     stderr = reader.stderr.read().decode()
     assert reader.wait(timeout=120) in (0, 141) and "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_ask_with_the_composed_answerer_reports_how_it_went(indexed):
+    from tests.llm_server import Script, ScriptedLLM, closed_port_url
+
+    llm = ScriptedLLM(Script(text="Zhang said the company would prioritise international hiring. [1] "
+                                  "Zhang also owns the Moon. [1] Zhang said the company would prioritise "
+                                  "international hiring. [1]"))
+    try:
+        env = {"ARCHIVIST_LLM_URL": llm.url, "ARCHIVIST_LLM_TIMEOUT_SECONDS": "10"}
+        result = run(["ask", "What did Alibaba's CEO say about hiring?", "--answerer", "composed", "--json"],
+                     indexed, extra=env)
+        assert result.returncode == 0, result.stderr
+        answer = json.loads(result.stdout)
+        assert answer["answerer"] == "composed" and answer["fallback_reason"] is None
+        assert [d["sentence"] for d in answer["dropped"]] == ["Zhang also owns the Moon."]
+        assert answer["sources"][0]["n"] == 1 and "prioritise international hiring" in answer["sources"][0]["passage"]
+        check = run(["llm", "check"], indexed, extra=env)
+        assert check.returncode == 0, check.stderr
+        assert "models:       scripted-model" in check.stdout and "shown in the model's words" in check.stdout
+        down = run(["llm", "check", "--json"], indexed, extra={"ARCHIVIST_LLM_URL": closed_port_url()})
+        report = json.loads(down.stdout)
+        assert down.returncode == 1 and "connection refused" in report["models_error"]
+        assert report["answerer"] == "extractive" and "connection refused" in report["fallback_reason"]
+    finally:
+        llm.close()
+    unset = run(["ask", "anything?", "--answerer", "composed"], indexed, extra={"ARCHIVIST_LLM_URL": ""})
+    assert unset.returncode == 1 and "set ARCHIVIST_LLM_URL" in unset.stderr

@@ -178,3 +178,33 @@ async def test_options_reach_the_command_by_the_names_discord_shows(sample_servi
         await invoke(bot, wrong, "ask", question=HIRING, to="2015-05-01", **{"from": "2015-06-01"})
         refusal = wrong.response.send_message.await_args
         assert "is after 'to'" in refusal.args[0] and "swap them" in refusal.args[0] and refusal.kwargs["ephemeral"]
+
+
+async def test_a_composed_answer_is_shown_as_it_is_verified_then_with_sources(sample_service, tmp_path, monkeypatch):
+    import dataclasses
+
+    from bot.discord_app import delivery
+    from bot.service import ArchivistService
+    from tests.llm_server import Script, ScriptedLLM
+
+    monkeypatch.setattr(delivery, "EDIT_EVERY", 0.05)
+    llm = ScriptedLLM(Script(text="Zhang said the company would prioritise international hiring. [1] "
+                                  "@everyone Zhang said the company would prioritise international hiring. [1]",
+                             chunk=6, between=0.03))
+    try:
+        settings = dataclasses.replace(sample_service.settings, answerer="composed", llm_url=llm.url,
+                                       llm_timeout_seconds=10)
+        service = ArchivistService(settings, encoder=sample_service.encoder, store=sample_service.store)
+        async with running_bot(service, tmp_path) as bot:
+            fake = interaction(bot)
+            await bot.get_cog("Ask").ask.callback(bot.get_cog("Ask"), fake, question=HIRING)
+            edits = [c.kwargs for c in fake.edit_original_response.await_args_list]
+            partial = [e["content"] for e in edits if e.get("content")]
+            assert partial and all(p.endswith(" …") for p in partial)  # only verified text, marked as unfinished
+            assert "@everyone" not in " ".join(partial)  # escaped: "@\u200beveryone"
+            final = edits[-1]
+            assert final["content"] is None and final["embeds"] and "view" in final  # sources and buttons last
+            assert "prioritise international hiring" in final["embeds"][0].description
+            assert fake.followup.send.await_count == 0  # one message, edited
+    finally:
+        llm.close()

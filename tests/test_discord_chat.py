@@ -136,3 +136,34 @@ async def test_with_the_content_intent_a_plain_message_in_an_answer_thread_is_a_
         elsewhere = message(bot, "and what did he say about Alimama?", channel=thread(5555))
         await chat(bot).on_message(elsewhere)  # a thread without answers: not for the bot
         elsewhere.reply.assert_not_awaited()
+
+
+async def test_a_composed_answer_in_chat_is_one_reply_edited_as_it_is_verified(sample_service, tmp_path, monkeypatch):
+    import dataclasses
+    from unittest.mock import AsyncMock
+
+    from bot.discord_app import delivery
+    from bot.service import ArchivistService
+    from tests.discord_fakes import sent_message
+    from tests.llm_server import Script, ScriptedLLM
+
+    monkeypatch.setattr(delivery, "EDIT_EVERY", 0.05)
+    text = "Zhang said the company would prioritise international hiring. [1] "
+    llm = ScriptedLLM(Script(text=text * 2, chunk=5, between=0.03))
+    try:
+        settings = dataclasses.replace(sample_service.settings, answerer="composed", llm_url=llm.url,
+                                       llm_timeout_seconds=10)
+        service = ArchivistService(settings, encoder=sample_service.encoder, store=sample_service.store)
+        async with running_bot(service, tmp_path) as bot:
+            incoming = message(bot, f"<@{BOT_ID}> {HIRING}", mentions=[bot.user])
+            reply = sent_message()
+            reply.edit.return_value = reply  # discord.py returns the edited message
+            incoming.reply = AsyncMock(return_value=reply)
+            await chat(bot).on_message(incoming)
+            [first] = incoming.reply.await_args_list  # one reply; everything after is an edit of it
+            assert first.kwargs["content"].endswith(" …") and "prioritise international hiring" in first.kwargs["content"]
+            final = reply.edit.await_args_list[-1].kwargs
+            assert final["content"] is None and "prioritise international hiring" in final["embeds"][0].description
+            assert len(final["view"].children) == 3
+    finally:
+        llm.close()

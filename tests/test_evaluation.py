@@ -47,3 +47,26 @@ def test_load_questions_reports_the_bad_line(tmp_path):
     path.write_text(json.dumps({"id": "q1", "question": "Why?"}) + "\n")
     [question] = load_questions(path)
     assert question.kind == "other" and not question.answerable
+
+
+def test_composed_answers_are_counted_by_fate_and_refusals_by_rule():
+    from bot.answering.types import Answer, Dropped
+    from bot.evaluation import Question, question_result, summarise
+
+    asked = Question("q1", "Q?", ("a",), (), "fact")
+    unanswerable = Question("q2", "U?", (), (), "unanswerable")
+    shown = Answer("Q?", "Kept. [1]", [], False, answerer="composed", model_sentences=2,
+                   dropped=(Dropped("Moon.", "the name 'Moon' is not in the cited passages"),),
+                   timings={"first_token": 100.0, "first_sentence": 250.0, "total": 400.0})
+    fell_back = Answer("Q?", "Quoted. [1]", [], False, answerer="extractive", fallback_reason="HTTP 429 (rate limited)")
+    refused = Answer("U?", "I couldn't find that in the archive.", [], True, abstained_by="unknown-name",
+                     answerer="composed")  # the policy refused: no model was asked
+    wrongly = Answer("Q?", "I couldn't find that in the archive.", [], True, abstained_by="low-similarity")
+    summary = summarise([question_result(asked, shown, 1), question_result(asked, fell_back, 1),
+                         question_result(unanswerable, refused, 1), question_result(asked, wrongly, 1)])
+    composed = summary["composed"]
+    assert (composed["asked"], composed["shown_composed"], composed["fallback_rate"]) == (2, 1, 0.5)
+    assert composed["fallback_reasons"] == {"HTTP 429": 1} and composed["sentences_kept_share"] == 0.5
+    assert composed["first_sentence_ms"] == {"p50": 250.0, "p95": 250.0}
+    assert summary["abstentions"] == {"low-similarity": {"right": 0, "wrong": 1},
+                                      "unknown-name": {"right": 1, "wrong": 0}}

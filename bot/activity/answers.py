@@ -26,11 +26,13 @@ class AnswerRecord:
     user_id: int | None = None
     thread_id: int | None = None
     asked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    answer: str = ""  # the answer's text, which a follow-up carries as its conversation
 
     @classmethod
     def of(cls, answer_id: str, answer: Answer, query: str, latency_ms: float, **where: int | None) -> "AnswerRecord":
         sources = [{"article_id": hit.article.id, "title": hit.article.title} for hit in answer.sources]
-        return cls(answer_id, answer.question, query, sources, latency_ms, answer.abstained, **where)
+        return cls(answer_id, answer.question, query, sources, latency_ms, answer.abstained, **where,
+                   answer=answer.text)
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,11 @@ class AnswerLog:
 
     def record(self, record: AnswerRecord) -> None:
         self._db.run(
-            "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO answers (id, asked_at, question, query, sources, latency_ms, abstained, guild_id, "
+            "channel_id, user_id, thread_id, answer_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (record.id, record.asked_at.isoformat(), record.question, record.query,
              json.dumps(record.sources, ensure_ascii=False), record.latency_ms, int(record.abstained),
-             record.guild_id, record.channel_id, record.user_id, record.thread_id),
+             record.guild_id, record.channel_id, record.user_id, record.thread_id, record.answer),
         )
 
     def recent(self, limit: int = 50) -> list[dict]:

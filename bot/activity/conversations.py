@@ -24,17 +24,18 @@ class Conversations:
     def context_for_message(self, message_id: int) -> FollowUpContext | None:
         """The context of the answer shown by a message (a reply to it is a follow-up), if any."""
         return _context(self._db.run(
-            "SELECT a.query, a.sources FROM answer_messages m JOIN answers a ON a.id = m.answer_id "
+            "SELECT a.query, a.sources, a.answer_text FROM answer_messages m JOIN answers a ON a.id = m.answer_id "
             "WHERE m.message_id = ?", (message_id,)))
 
     def context_for_thread(self, thread_id: int) -> FollowUpContext | None:
         """The context of the latest answer given in a thread, if the thread holds answers."""
         return _context(self._db.run(
-            "SELECT query, sources FROM answers WHERE thread_id = ? ORDER BY asked_at DESC LIMIT 1", (thread_id,)))
+            "SELECT query, sources, answer_text FROM answers WHERE thread_id = ? ORDER BY asked_at DESC LIMIT 1",
+            (thread_id,)))
 
 
 def _context(rows: list[tuple]) -> FollowUpContext | None:
     if not rows:
         return None
-    query, sources = rows[0]
-    return FollowUpContext(query, tuple(s["article_id"] for s in json.loads(sources)))
+    query, sources, answer = rows[0]
+    return FollowUpContext(query, tuple(s["article_id"] for s in json.loads(sources)), answer=answer)

@@ -14,7 +14,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     id TEXT PRIMARY KEY, asked_at TEXT NOT NULL, question TEXT NOT NULL, query TEXT NOT NULL,
     sources TEXT NOT NULL, latency_ms REAL NOT NULL, abstained INTEGER NOT NULL,
-    guild_id INTEGER, channel_id INTEGER, user_id INTEGER, thread_id INTEGER
+    guild_id INTEGER, channel_id INTEGER, user_id INTEGER, thread_id INTEGER, answer_text TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS answers_asked_at ON answers (asked_at);
 CREATE INDEX IF NOT EXISTS answers_thread ON answers (thread_id, asked_at);
@@ -40,7 +40,14 @@ class ActivityDatabase:
         self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.executescript(_SCHEMA)
+        self._upgrade()
         self._lock = threading.Lock()
+
+    def _upgrade(self) -> None:
+        """Add what later versions keep to a file an earlier version made (columns only ever get added)."""
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(answers)")}
+        if "answer_text" not in columns:
+            self._conn.execute("ALTER TABLE answers ADD COLUMN answer_text TEXT NOT NULL DEFAULT ''")
 
     def run(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Run one statement; its rows."""

@@ -9,7 +9,12 @@ import numpy as np
 
 from bot.answering.quotes import SpeakerQuery, speaker_match, statements
 from bot.answering.sources import SourceArticle
-from bot.answering.text_features import answer_types, content_stems, is_caption, type_match
+from bot.answering.text_features import (
+    answer_types,
+    content_stems,
+    is_caption,
+    type_match,
+)
 from embeddings.encoders import Encoder
 from embeddings.sentence_vectors import ArticleSentenceVectors
 from embeddings.sentences import sentence_spans

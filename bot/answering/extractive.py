@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from embeddings.encoders import Encoder
 from embeddings.models import Hit
 from embeddings.retrieval import RetrievalResult
 from embeddings.sentence_vectors import ArticleSentenceVectors
+
+if TYPE_CHECKING:
+    from bot.followup import FollowUpContext
 
 SentenceVectorLookup = Callable[[Sequence[str]], Mapping[str, ArticleSentenceVectors]]
 
@@ -65,7 +69,8 @@ class ExtractiveAnswerer:
         # sentence they lack, the answerer encodes the sentence itself.
         self.sentence_vectors = sentence_vectors
 
-    def answer(self, question: str, result: RetrievalResult) -> Answer:
+    def answer(self, question: str, result: RetrievalResult, *, context: FollowUpContext | None = None,
+               on_progress: Callable[[str], None] | None = None) -> Answer:
         cfg = self.config
         sources, candidates, grounds = prepare(question, result, cfg)
         refused = refusal(grounds, self.policy)

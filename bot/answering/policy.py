@@ -42,6 +42,7 @@ class Grounds:
     speaker: SpeakerQuery | None = None
     speaker_match: float = 0.0
     sentences: int = 0
+    declined: bool = False  # a language model, given the passages, said they do not answer the question
 
     def citing(self, articles: Sequence[Article]) -> "Grounds":
         """The same grounds once the answer is written and cites these articles."""
@@ -123,6 +124,10 @@ def _parties_apart(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
     return f"The articles that best match the question never name {listed(named)} together."
 
 
+def _model_declined(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
+    return "The language model, given the closest passages, found no answer in them." if grounds.declined else None
+
+
 # In the order they are tried: the first that objects names the abstention.
 RULES: tuple[Rule, ...] = (
     Rule("no-passages", _no_passages),
@@ -132,6 +137,7 @@ RULES: tuple[Rule, ...] = (
     Rule("unattributed-speaker", _unattributed_speaker),
     Rule("nothing-to-quote", _nothing_to_quote),
     Rule("parties-apart", _parties_apart),
+    Rule("model-declined", _model_declined),
 )
 RULE_NAMES = tuple(rule.name for rule in RULES)
 

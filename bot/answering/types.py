@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from embeddings.models import Article, Hit
 from embeddings.retrieval import RetrievalResult
+
+if TYPE_CHECKING:
+    from bot.followup import FollowUpContext
 
 NOT_FOUND_TEXT = "I couldn't find that in the archive."
 
@@ -30,6 +34,14 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A sentence the model wrote and the check removed, with the reason."""
+
+    sentence: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """The reply to a question: text with [n] markers, or an abstention with the closest articles."""
 
@@ -42,6 +54,11 @@ class Answer:
     retrieved: list[Hit] = field(default_factory=list)  # every hit the answer was chosen from, ranked
     caveat: str = ""  # a limit the reader should know, said beside the answer (see caveats.period_caveat)
     abstained_by: str = ""  # the abstention rule that refused (policy.RULES), when abstained
+    answerer: str = "extractive"  # who wrote the text: "extractive" (the archive's sentences) or "composed"
+    fallback_reason: str | None = None  # why a composed answer was asked for but the extractive one given
+    dropped: tuple[Dropped, ...] = ()  # sentences the model wrote that the support check removed
+    model_sentences: int = 0  # how many sentences the model wrote (kept or dropped)
+    timings: dict[str, float] = field(default_factory=dict)  # ms from the start: first_token, first_sentence, total
 
     @property
     def sources(self) -> list[Hit]:
@@ -57,13 +74,17 @@ class Answerer(Protocol):
     article is cited twice; the Answer carries the result's articles_searched and its caveat;
     before answering, the answerer asks the abstention policy (policy.refusal), and when the
     archive does not hold the answer the Answer abstains (its text starts with NOT_FOUND_TEXT,
-    abstained_by names the rule) and lists the closest articles.
+    abstained_by names the rule) and lists the closest articles. `context` is the conversation a
+    follow-up belongs to; an answerer that writes as it goes calls `on_progress` with the text
+    verified so far (never more than that).
     """
 
-    def answer(self, question: str, result: RetrievalResult) -> Answer: ...
+    def answer(self, question: str, result: RetrievalResult, *, context: FollowUpContext | None = None,
+               on_progress: Callable[[str], None] | None = None) -> Answer: ...
 
 
-def abstention(question: str, result: RetrievalResult, rule: str, reason: str = "", limit: int = 3) -> Answer:
+def abstention(question: str, result: RetrievalResult, rule: str, reason: str = "", limit: int = 3,
+               answerer: str = "extractive") -> Answer:
     """The honest answer when the archive does not hold one: say so (and why), show the closest articles."""
     closest, seen = [], set()
     for hit in result.hits:
@@ -74,4 +95,4 @@ def abstention(question: str, result: RetrievalResult, rule: str, reason: str = 
             break
     text = f"{NOT_FOUND_TEXT} {reason}" if reason else NOT_FOUND_TEXT
     return Answer(question, text, [], abstained=True, closest=closest, articles_searched=result.articles_searched,
-                  retrieved=list(result.hits), abstained_by=rule)
+                  retrieved=list(result.hits), abstained_by=rule, answerer=answerer)

@@ -30,9 +30,17 @@ class Ask(commands.Cog):
         await interaction.response.defer(thinking=True)
         context = await delivery.follow_up_context(self.bot, interaction.channel)
         where = delivery.Where(interaction.guild_id, interaction.channel_id, interaction.user.id)
-        answer, answer_id = await delivery.ask(self.bot, question, filters, context, where)
+        streamed = False
+
+        async def show(text: str) -> None:  # a composed answer being written replaces "thinking…"
+            nonlocal streamed
+            await interaction.edit_original_response(content=delivery.writing(text))
+            streamed = True
+
+        answer, answer_id = await delivery.ask(self.bot, question, filters, context, where, show)
         send = _followup_sender(interaction)
-        messages = await delivery.send_answer(send, send, answer, answer_id)
+        first = _original_editor(interaction) if streamed else send
+        messages = await delivery.send_answer(first, send, answer, answer_id)
         # A slash command's answer is the interaction's own reply, so a new thread opens on it.
         thread = delivery.current_thread(interaction.channel, context)
         if thread is None and await delivery.wants_new_thread(self.bot, interaction.channel, interaction.guild_id):
@@ -48,6 +56,13 @@ def _followup_sender(interaction: discord.Interaction) -> delivery.Send:
     async def send(**kwargs) -> discord.Message:
         return await interaction.followup.send(wait=True, **kwargs)
     return send
+
+
+def _original_editor(interaction: discord.Interaction) -> delivery.Send:
+    """Sends the answer's first message by editing the reply that showed it being written."""
+    async def edit(**kwargs) -> discord.Message:
+        return await interaction.edit_original_response(content=None, **kwargs)
+    return edit
 
 
 async def setup(bot: commands.Bot) -> None:

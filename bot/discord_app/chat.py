@@ -75,19 +75,30 @@ class Chat(commands.Cog):
                                 allowed_mentions=discord.AllowedMentions.none())
             return
         where = delivery.Where(message.guild.id if message.guild else None, message.channel.id, message.author.id)
-        try:
-            async with message.channel.typing():
-                answer, answer_id = await delivery.ask(self.bot, question, SearchFilters(), context, where)
-        except Exception as exc:  # noqa: BLE001 - every failure gets a reply; unexpected ones a traceback too
-            await self._reply_error(message, exc)
-            return
         first, rest = self._senders(message)
         # In chat the question is a message of its own, so a new thread opens on it, before the answer.
         thread = delivery.current_thread(message.channel, context)
         if thread is None and await delivery.wants_new_thread(self.bot, message.channel, where.guild_id):
-            thread = await delivery.open_thread(message, answer.question)
+            thread = await delivery.open_thread(message, question)
             if thread is not None:
                 first = rest = thread.send
+        writing: discord.Message | None = None
+
+        async def show(text: str) -> None:  # a composed answer being written: one message, edited
+            nonlocal writing
+            if writing is None:
+                writing = await first(content=delivery.writing(text), allowed_mentions=discord.AllowedMentions.none())
+            else:
+                await writing.edit(content=delivery.writing(text))
+
+        try:
+            async with message.channel.typing():
+                answer, answer_id = await delivery.ask(self.bot, question, SearchFilters(), context, where, show)
+        except Exception as exc:  # noqa: BLE001 - every failure gets a reply; unexpected ones a traceback too
+            await self._reply_error(message, exc)
+            return
+        if writing is not None:
+            first = _editor(writing)
         sent = await delivery.send_answer(first, rest, answer, answer_id)
         await delivery.remember(self.bot, answer_id, sent, thread)
 
@@ -102,6 +113,13 @@ class Chat(commands.Cog):
         if not is_expected(exc):
             log.error("answering message %s failed", message.id, exc_info=exc)
         await message.reply(error_message(exc), mention_author=False, allowed_mentions=discord.AllowedMentions.none())
+
+
+def _editor(message: discord.Message) -> delivery.Send:
+    """Sends the answer's first message by editing the message that showed it being written."""
+    async def edit(**kwargs) -> discord.Message:
+        return await message.edit(content=None, **kwargs)
+    return edit
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -13,9 +13,9 @@ import discord
 
 from bot.activity import AnswerRecord
 from bot.answering import Answer
-from bot.discord_app.limits import THREAD_NAME, truncate
+from bot.discord_app.limits import MESSAGE_CHARS, THREAD_NAME, truncate
 from bot.discord_app.render import render_answer
-from bot.discord_app.safety import plain
+from bot.discord_app.safety import escape, plain
 from bot.followup import FollowUpContext
 from embeddings.models import SearchFilters
 
@@ -36,19 +36,57 @@ def new_answer_id() -> str:
     return secrets.token_hex(8)  # 16 hex digits: fits a button's custom id with room to spare
 
 
+EDIT_EVERY = 1.0  # seconds between edits of an answer being written (edits share the send rate limit)
+Show = Callable[[str], Awaitable[None]]
+
+
+class TextRelay:
+    """Carries the latest verified text of an answer being written from the worker thread to the loop."""
+
+    def __init__(self) -> None:
+        self.latest = ""
+
+    def __call__(self, text: str) -> None:
+        self.latest = text  # a single assignment: safe across threads
+
+
 async def ask(bot, question: str, filters: SearchFilters, context: FollowUpContext | None,
-              where: Where) -> tuple[Answer, str]:
-    """Answer in a worker thread (the model never runs on the event loop) and log the answer."""
+              where: Where, show: Show | None = None) -> tuple[Answer, str]:
+    """Answer in a worker thread (the model never runs on the event loop) and log the answer.
+
+    While a composed answer is being written, `show` gets its verified text so far, at most once
+    every EDIT_EVERY seconds; the finished answer is the caller's to send.
+    """
     started = time.perf_counter()
-    answer = await asyncio.to_thread(bot.service.ask, question, filters, context)
+    relay = TextRelay()
+    work = asyncio.ensure_future(asyncio.to_thread(bot.service.ask, question, filters, context, on_progress=relay))
+    shown = ""
+    while True:
+        done, _ = await asyncio.wait({work}, timeout=EDIT_EVERY)
+        if done:
+            break
+        if show is not None and relay.latest and relay.latest != shown:
+            shown = relay.latest
+            try:
+                await show(shown)
+            except discord.HTTPException as exc:  # a failed edit must not lose the answer
+                log.warning("could not show an answer being written: %s", exc)
+    answer = work.result()
     latency_ms = (time.perf_counter() - started) * 1000
     answer_id = new_answer_id()
     query = context.search_query(answer.question) if context else answer.question
     record = AnswerRecord.of(answer_id, answer, query, latency_ms, guild_id=where.guild_id,
                              channel_id=where.channel_id, user_id=where.user_id)
     await asyncio.to_thread(bot.activity_log.answers.record, record)
-    log.info("answer %s in %.0f ms (abstained=%s) for user %s", answer_id, latency_ms, answer.abstained, where.user_id)
+    log.info("answer %s in %.0f ms (abstained=%s, answerer=%s%s) for user %s", answer_id, latency_ms,
+             answer.abstained, answer.answerer, f", fell back: {answer.fallback_reason}" if answer.fallback_reason
+             else "", where.user_id)
     return answer, answer_id
+
+
+def writing(text: str) -> str:
+    """An answer being written, as a plain message: its verified sentences so far, escaped, and a mark."""
+    return truncate(escape(text), MESSAGE_CHARS - 4) + " …"
 
 
 async def send_answer(first: Send, rest: Send, answer: Answer, answer_id: str) -> list[discord.Message]:
