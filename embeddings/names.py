@@ -8,7 +8,6 @@ import re
 _TOKEN = re.compile(r"[A-Za-z0-9][\w&'’.-]*")
 # A full name in running text: capitalised words joined by spaces or hyphens, with an optional
 # middle initial ("Tadashi Arashima", "George W. Bush", "Hewlett-Packard", "Motorola Mobility").
-_INITIAL = re.compile(r"[A-Z]\.")
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:(?:\s+[A-Z]\.)?[ -][A-Z][a-z]+)+\b")
 # Capitalised words that name a time or a nationality, not a thing an article must mention.
 _NOT_NAMES = frozenset(
@@ -28,8 +27,15 @@ DEMONYMS = dict(pair.split(":") for pair in """french:france british:britain eur
     singaporean:singapore malaysian:malaysia californian:california texan:texas""".split())
 # Capitalised words that describe where or what kind ("the big US PC maker"), which an article that
 # answers the question need not repeat.
-_DESCRIPTIVE = frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | frozenset(
-    "us usa uk eu un tv pc it ai england wales hong kong silicon valley wall street".split())
+# Capitals stand for their governments in news ("Moscow said", "talks with Brussels"): an article
+# answering the question names the country instead as often as not.
+CAPITALS = frozenset("""washington moscow beijing tokyo london paris berlin brussels canberra ottawa delhi
+    tehran baghdad kabul islamabad jerusalem cairo ankara athens rome madrid lisbon dublin vienna warsaw
+    stockholm oslo copenhagen helsinki seoul pyongyang taipei hanoi bangkok jakarta manila kiev kyiv minsk
+    damascus beirut riyadh caracas havana brasilia pretoria nairobi harare abuja khartoum""".split())
+_DESCRIPTIVE = frozenset(DEMONYMS) | frozenset(DEMONYMS.values()) | CAPITALS | frozenset(
+    """us usa uk eu un tv pc it ai england wales hong kong silicon valley wall street
+    north south east west northern southern eastern western upper lower central""".split())
 
 
 def question_names(question: str) -> list[str]:
@@ -38,33 +44,14 @@ def question_names(question: str) -> list[str]:
     Hyphenated compounds count by their parts ("Facebook-funded" names Facebook) and a possessive
     's is dropped; the result keeps the question's order, without repeats.
     """
-    return list(dict.fromkeys(word for run in _name_runs(question) for word in run))
-
-
-def _name_runs(question: str) -> list[list[str]]:
-    """The question's name words in runs of adjacent words: "Steve Jobs and Apple" -> [Steve, Jobs], [Apple].
-
-    A middle initial keeps a run going ("George W. Bush"); a possessive, punctuation or any other
-    word ends it; a hyphenated compound names each part on its own ("HP-Compaq").
-    """
-    runs: list[list[str]] = []
-    open_run, last_end = False, 0
+    names: dict[str, None] = {}
     for index, match in enumerate(_TOKEN.finditer(question)):
-        token, gap, last_end = match.group(), question[last_end:match.start()], match.end()
-        if open_run and _INITIAL.fullmatch(token):
-            continue
-        parts = [re.sub(r"['’]s?$", "", part).rstrip(".") for part in re.split(r"[-–]", token)]
-        words = [w for w in parts if index > 0 and len(w) >= 2 and w[0].isupper() and w.lower() not in _NOT_NAMES]
-        if len(parts) > 1 or not words:
-            runs.extend([word] for word in words)
-            open_run = False
-            continue
-        if open_run and gap.isspace():
-            runs[-1].append(words[0])
-        else:
-            runs.append([words[0]])
-        open_run = not re.search(r"['’]s?$", token)
-    return runs
+        for part in re.split(r"[-–]", match.group()):
+            word = re.sub(r"['’]s?$", "", part).rstrip(".")
+            if index == 0 or len(word) < 2 or not word[0].isupper() or word.lower() in _NOT_NAMES:
+                continue
+            names.setdefault(word, None)
+    return list(names)
 
 
 def full_names(text: str) -> list[str]:
@@ -85,39 +72,3 @@ def mentions_name(text: str, name: str) -> bool:
 def is_descriptive(name: str) -> bool:
     """A place, a nationality or a generic abbreviation ("US", "TV") rather than the name of a party."""
     return name.lower() in _DESCRIPTIVE
-
-
-def parties(question: str) -> list[str]:
-    """The parties a question names, which an article must mention to be answering it.
-
-    Adjacent name words are one party ("Steve Jobs"); descriptive ones are left out ("US", "Swedish").
-    """
-    found: dict[str, None] = {}
-    for run in _name_runs(question):
-        kept = [word for word in run if not is_descriptive(word)]
-        if kept:
-            found.setdefault(" ".join(kept), None)
-    return list(found)
-
-
-def names_together(names: list[str], text: str) -> bool:
-    """Whether text mentions every one of the names, or all but one of three or more.
-
-    A full name counts as mentioned by its last word too ("Jobs" for "Steve Jobs"). One of three
-    may be the question's other word for another ("Coca-Cola ... the Coke employee"); of two
-    names, a text holding only one is about something else: an article on Microsoft's sales and
-    one on Nokia's takeovers do not answer what Microsoft paid for Nokia's phone business.
-    """
-    missing = sum(not (mentions_name(text, name) or mentions_name(text, name.split()[-1])) for name in names)
-    return missing <= (0 if len(names) <= 2 else 1)
-
-
-def coordinated(question: str, names: list[str]) -> bool:
-    """Whether the question joins names with "and"/"or" ("What did Apple and Google announce?").
-
-    Such a question asks about each party and may be answered by an article on each; other
-    questions naming several parties ask about them together.
-    """
-    joined = r"(?:['’]s)?\s*(?:,|&|\band\b|\bor\b)\s*(?:,?\s*(?:and|or)\s+)?(?:the\s+)?"
-    return any(re.search(rf"\b{re.escape(a)}{joined}{re.escape(b)}\b", question)
-               for a, b in zip(names, names[1:]))

@@ -43,7 +43,10 @@ class RetrievalConfig:
     # Which articles a question's names are looked for in (see NameFinding): the best hits', and
     # how many passages a full-text search for the name may return.
     name_context_hits: int = 4
-    name_search_passages: int = 50
+    name_search_passages: int = 200
+    # In a question typed all in lower case, a word at least this long that the archive never uses
+    # and the model's vocabulary does not hold whole is reported as a name (0: never).
+    unseen_name_chars: int = 5
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,31 @@ class Retriever:
                           if mentions_name(f"{article.title} {chunk.text}", name)}
             retrieved = bool(mentioning & texts.keys()) or any(mentions_name(text, name) for text in texts.values())
             findings.append(NameFinding(name, False, len(mentioning), retrieved))
+        findings += [NameFinding(word, False, 0, False) for word in self._unseen_words(snap, query)]
         return tuple(findings)
+
+    def _unseen_words(self, snap: Snapshot, query: str) -> list[str]:
+        """Names a question typed all in lower case gives away: words the archive never uses that are no
+        ordinary word either ("what did satyam's chairman admit"), where a capital would have said so.
+
+        An ordinary word is one the model's vocabulary holds whole (or whose singular it does); a
+        typo of a word the archive uses is still matched by the full-text search's stemming or
+        missed by it, so the length floor keeps short abbreviations ("abt", "ppl") out.
+        """
+        floor = self.config.unseen_name_chars
+        if not floor or any(c.isupper() for c in query):  # a capital anywhere: names would have one too
+            return []
+        unseen = []
+        for word in query_terms(query):
+            if len(word) < floor or not word.isalpha():
+                continue
+            forms = [word] + ([word[:-1]] if word.endswith("s") else [])
+            if any(n == 1 for n in self.encoder.count_tokens(forms)):
+                continue  # an ordinary English word, which the archive just happens not to use
+            if snap.text_search([word], 1, SearchFilters()):
+                continue
+            unseen.append(word)
+        return unseen
 
     def _score(self, candidates: Sequence[_Candidate], scope: DateScope | None, mode: str) -> None:
         cfg = self.config

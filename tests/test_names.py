@@ -9,11 +9,8 @@ import pytest
 from bot.service import ArchivistService
 from bot.settings import Settings
 from embeddings.names import (
-    coordinated,
     is_descriptive,
     mentions_name,
-    names_together,
-    parties,
     question_names,
 )
 
@@ -109,34 +106,3 @@ def test_a_speaker_the_question_only_describes_is_quoted_not_refused(service):
     answer = service.ask("What did the online shoe retailer's CEO say after hackers got into its customer accounts?")
     assert not answer.abstained
     assert [c.article.id for c in answer.citations] == ["shoes"] and "We are truly sorry" in answer.text
-
-
-def test_parties_leave_out_places_nationalities_and_titles():
-    assert parties("How much did Microsoft pay to buy Nokia's phone business?") == ["Microsoft", "Nokia"]
-    assert parties("What did the Swedish car maker's CEO tell US investors?") == []
-
-
-def test_two_names_must_be_named_together_and_one_of_three_may_be_an_alias():
-    assert names_together(["Microsoft", "Nokia"], "Microsoft agreed to buy Nokia's phone business.")
-    assert not names_together(["Microsoft", "Nokia"], "Microsoft sales rose; its online business lags.")
-    coke = ["Coca", "Cola", "Pepsi", "Coke"]
-    assert names_together(coke, "A Coca-Cola secretary offered the recipe to Pepsi.")  # "Coke" is the alias
-    assert not names_together(coke, "Pepsi launched a new cola.")
-
-
-def test_a_question_naming_two_companies_needs_an_article_naming_both(service):
-    answer = service.ask("How much did Microsoft pay to buy Nokia's phone business?")
-    assert answer.abstained and answer.citations == []
-    assert "never name Microsoft and Nokia together" in answer.text
-    assert {h.article.id for h in answer.closest} >= {"msft", "navteq"}
-    answered = service.ask("How much did Nokia pay to buy Navteq?")
-    assert not answered.abstained and "8.1 billion dollars" in answered.text
-    each = service.ask("How much did Microsoft and Nokia pay?")  # asks about each: one article apiece will do
-    assert not each.abstained and {c.article.id for c in each.citations} <= {"msft", "navteq"}
-
-
-def test_names_joined_by_and_ask_about_each_party():
-    assert coordinated("What did Apple and Google announce in June?", ["Apple", "Google"])
-    assert coordinated("How did Apple's, Samsung's or Nokia's sales change?", ["Apple", "Samsung", "Nokia"])
-    assert not coordinated("How much did Microsoft pay to buy Nokia's phone business?", ["Microsoft", "Nokia"])
-    assert not coordinated("What did Amazon say when it launched the first Kindle e-reader?", ["Amazon", "Kindle"])

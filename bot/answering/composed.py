@@ -86,13 +86,7 @@ class ComposedAnswerer:
         reason = self._shortfall(draft)
         if reason:
             return self._fall_back(question, result, reason, draft, context)
-        answer = draft.answer(question, result)
-        refused = refusal(grounds.citing([c.article for c in answer.citations]), self.policy)
-        if refused:
-            return replace(abstention(question, result, refused.rule, refused.reason, self.policy.closest_articles,
-                                      "composed"), dropped=tuple(draft.dropped), model_sentences=draft.written,
-                           timings=draft.timings())
-        return answer
+        return draft.answer(question, result)
 
     def _read(self, chat: list[dict], draft: "_Draft", started: float) -> None:
         deadline = started + self.client.config.timeout_seconds

@@ -83,11 +83,7 @@ class ExtractiveAnswerer:
         for candidate in candidates:
             candidate.score = self._score(candidate)
         chosen = select(candidates, cfg.max_words, cfg.sentence_margin)
-        answer = compose(question, chosen, result)
-        refused = refusal(grounds.citing([c.article for c in answer.citations]), self.policy)
-        if refused:
-            return abstention(question, result, refused.rule, refused.reason, self.policy.closest_articles)
-        return answer
+        return compose(question, chosen, result)
 
     def _score(self, c: Candidate) -> float:
         cfg = self.config
@@ -100,11 +96,8 @@ def prepare(question: str, result: RetrievalResult,
             cfg: ExtractiveConfig) -> tuple[list[SourceArticle], list[Candidate], Grounds]:
     """The articles an answer may cite, their candidate sentences, and the grounds the policy judges."""
     sources = choose_sources(result.hits, cfg.article_margin, cfg.max_articles)
-    speaker = speaker_query(question)
-    candidates = gather(sources, speaker, cfg.min_sentence_words, cfg.reported_speech)
-    grounds = Grounds(question, result, tuple(s.article for s in sources), speaker,
-                      max((c.speaker for c in candidates), default=0.0), len(candidates))
-    return sources, candidates, grounds
+    candidates = gather(sources, speaker_query(question), cfg.min_sentence_words, cfg.reported_speech)
+    return sources, candidates, Grounds(question, result, len(candidates))
 
 
 def question_vector(question: str, result: RetrievalResult, encoder: Encoder) -> np.ndarray:
