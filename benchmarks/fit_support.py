@@ -7,7 +7,7 @@ judge. On the others, a logistic regression over the check's features (support.F
 cross-validated by family (rewordings of one passage stay in one fold); the threshold is the one
 that maximises the out-of-fold F-beta (beta 0.5: precision counts twice as much as recall; hard
 drops included), unless --precision asks for the most supported sentences kept at that precision.
---write stores the model fitted on every tuning sentence in bot/answering/support_weights.json
+--write stores the model fitted on every tuning sentence in bot/learned_weights.json ("support")
 with these figures. The sealed part is never read here.
 """
 
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 
 import numpy as np
 
 from benchmarks.support_check import cited_passages, load
-from bot.answering.support import FEATURES, WEIGHTS, SupportConfig, examine
+from bot.answering.support import FEATURES, SupportConfig, examine
 from bot.answering.word_vectors import word_vectors_for
+from bot.learned import LEARNED, load_learned, save_learned
 from embeddings.encoders import DEFAULT_MODEL
 
 COMMAND = "python -m benchmarks.fit_support --write"
@@ -90,14 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     weights = dict(zip(FEATURES, (round(float(w), 4) for w in model.coef_[0])))
     print("  weights:", ", ".join(f"{k} {v:+.2f}" for k, v in weights.items()))
     if args.write:
-        WEIGHTS.write_text(json.dumps({
+        learned = load_learned()
+        learned["support"] = {
             "command": COMMAND, "fitted": dt.date.today().isoformat(),
             "fitted_on": "evaluation/support-tuning.jsonl (sentences no hard rule drops)",
             "weights": weights, "intercept": round(float(model.intercept_[0]), 4),
             "threshold": round(chosen["threshold"], 4),
             "cross_validated": {k: round(v, 4) if isinstance(v, float) else v for k, v in chosen.items()},
-        }, indent=2) + "\n", encoding="utf-8")
-        print(f"  written to {WEIGHTS}")
+        }
+        save_learned(learned)
+        print(f"  written to {LEARNED}")
     return 0
 
 

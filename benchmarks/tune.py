@@ -14,6 +14,7 @@ Never pass a sealed question file while tuning (see evaluation/README.md).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import sys
 from pathlib import Path
@@ -47,7 +48,7 @@ class CachedRetrievals:
         key = (config, question)
         if key not in self._cache:
             tuned = ArchivistService(self.service.settings, encoder=self.service.encoder, store=self.service.store,
-                                     tuning=Tuning(retrieval=config))
+                                     tuning=dataclasses.replace(Tuning.learned(), retrieval=config))
             self._cache[key] = tuned.retrieve(question)
         return self._cache[key]
 
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| setting | questions | hit@1 | R@5 | MRR | coverage | words | unanswerable abstained | wrongly abstained |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for overrides in settings_to_try(args.grid, args.tries):
-        tuning = Tuning().with_overrides(overrides)
+        tuning = Tuning.learned().with_overrides(overrides)
         for name, questions in sets.items():
             print(row(" ".join(overrides) or "defaults", name, score(cache, tuning, questions)), flush=True)
     return 0

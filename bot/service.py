@@ -59,9 +59,9 @@ class ArchivistService:
     """
 
     def __init__(self, settings: Settings, *, encoder: Encoder | None = None, store: Store | None = None,
-                 tuning: Tuning = Tuning(), on_status: Callable[[str], None] | None = None) -> None:
+                 tuning: Tuning | None = None, on_status: Callable[[str], None] | None = None) -> None:
         self.settings = settings
-        self.tuning = tuning
+        self.tuning = tuning or Tuning.learned()
         self._on_status = on_status or _log_status
         self._encoder = encoder
         self._store = store

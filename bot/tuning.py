@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.answering.extractive import ExtractiveConfig
 from bot.answering.policy import AbstentionConfig
 from bot.errors import ConfigError
+from bot.learned import learned_settings
 from embeddings.retrieval import RetrievalConfig
 
 
@@ -19,6 +20,12 @@ class Tuning:
     retrieval: RetrievalConfig = RetrievalConfig()
     extractive: ExtractiveConfig = ExtractiveConfig()
     policy: AbstentionConfig = AbstentionConfig()
+
+    @classmethod
+    def learned(cls) -> "Tuning":
+        """The defaults with every setting learned from the tuning questions applied (bot/learned_weights.json)."""
+        return cls(RetrievalConfig(**learned_settings("retrieval")), ExtractiveConfig(**learned_settings("extractive")),
+                   AbstentionConfig(**learned_settings("abstention")))
 
     def with_overrides(self, pairs: Sequence[str]) -> "Tuning":
         """A copy with each `name=value` applied to the config that has a field of that name."""

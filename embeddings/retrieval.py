@@ -16,6 +16,7 @@ from embeddings.errors import ModelMismatchError
 from embeddings.models import Article, Chunk, Hit, SearchFilters
 from embeddings.names import mentions_name, question_names
 from embeddings.query_dates import DateScope, date_scope
+from embeddings.query_parts import question_parts
 from embeddings.store import Snapshot, Store
 from embeddings.text_query import query_terms
 
@@ -43,10 +44,11 @@ class RetrievalConfig:
     # Which articles a question's names are looked for in (see NameFinding): the best hits', and
     # how many passages a full-text search for the name may return.
     name_context_hits: int = 4
-    name_search_passages: int = 200
+    name_search_passages: int = 50
     # In a question typed all in lower case, a word at least this long that the archive never uses
     # and the model's vocabulary does not hold whole is reported as a name (0: never).
     unseen_name_chars: int = 5
+    part_hits: int = 5  # hits searched for each part of a question that asks two things (0: none)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class NameFinding:
     in_closest: bool
     mentioning: int = 0
     retrieved: bool = False
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """One part of a compound question, searched on its own (query_parts.question_parts)."""
+
+    query: str
+    vector: np.ndarray
+    hits: list[Hit]
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class RetrievalResult:
     filters: SearchFilters = SearchFilters()
     period: DateScope | None = None
     names: tuple[NameFinding, ...] = ()
+    parts: tuple[PartResult, ...] = ()
 
 
 @dataclass
@@ -124,7 +136,22 @@ class Retriever:
             capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
             hits = list(itertools.islice(capped, limit))
             names = self._find_names(snap, query, hits, filters) if mode == "hybrid" and hits else ()
-        return RetrievalResult(hits, searched, query, vector, filters, period, names)
+            parts = self._parts(snap, query, filters) if mode == "hybrid" and self.config.part_hits else ()
+        return RetrievalResult(hits, searched, query, vector, filters, period, names, parts)
+
+    def _parts(self, snap: Snapshot, query: str, filters: SearchFilters) -> tuple[PartResult, ...]:
+        """Each part of a question that asks two things, searched alone: the second thing's article is
+        often not among the hits of the whole question, where the first one's passages crowd it out."""
+        found = []
+        for part in question_parts(query):
+            vector = self.encoder.encode_query(part)
+            candidates = self._candidates(snap, part, vector, filters, "hybrid")
+            self._score(candidates, date_scope(part), "hybrid")
+            candidates.sort(key=lambda c: -c.score)
+            ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
+            capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
+            found.append(PartResult(part, vector, list(itertools.islice(capped, self.config.part_hits))))
+        return tuple(found)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,
                     mode: str) -> list[_Candidate]:

@@ -57,7 +57,6 @@ def test_unmatched_name_is_one_many_articles_mention_but_no_retrieved_one():
     assert refused_by(grounds(names=[NameFinding("US", False, 40, False)])) is None  # describes, names no party
     assert refused_by(grounds(names=[NameFinding("Twitter", False, 5, False)])) is None  # neither rare nor common
     assert refused_by(grounds(names=[twitter]), AbstentionConfig(common_name_articles=20)) is None
-    assert refused_by(grounds(names=[twitter]), AbstentionConfig(max_name_articles=11)) is None  # a place, say
     assert refused_by(grounds(names=[NameFinding("Moscow", False, 40, False)])) is None  # a capital: descriptive
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +30,11 @@ class Candidate:
     end: int
     similarity: float = 0.0   # cosine of question and "headline. sentence"
     overlap: float = 0.0      # share of the question's content words in the sentence
+    focus: float = 0.0        # share of the words the question asks about (less its speaker's) in the sentence
     answer_type: float = 0.0  # offers the kind of answer asked for (number, date, cause, name)
     speaker: float = 0.0      # reports speech by the speaker the question names
+    position: float = 0.0     # where in the article: 0 for the first sentence, 1 for the last
+    in_passage: bool = False  # inside a retrieved passage (not only the lead or a statement found elsewhere)
     score: float = 0.0
 
     @property
@@ -41,6 +44,13 @@ class Candidate:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+    def features(self) -> dict[str, float]:
+        """The features the answerer weighs (ExtractiveConfig's w_<name>), by name."""
+        return {"similarity": self.similarity, "overlap": self.overlap, "focus": self.focus,
+                "answer_type": self.answer_type, "speaker": self.speaker, "lead": float(self.index == 0),
+                "retrieval": self.source.hit.score, "second_article": float(self.source.rank > 0),
+                "position": self.position, "in_passage": float(self.in_passage)}
 
 
 def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_words: int = 4,
@@ -60,47 +70,56 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_w
             wanted.update(i for i, (s, e) in enumerate(spans) if s < hit.chunk.end and e > hit.chunk.start)
         speech = _speech_by(speaker, [body[s:e] for s, e in spans], reported_speech)
         wanted.update(speech)
+        passages = {i for i, (s, e) in enumerate(spans) for hit in source.hits if s < hit.chunk.end and e > hit.chunk.start}
         for index in sorted(wanted):
             start, end = spans[index]
             if len(body[start:end].split()) >= min_words and not is_caption(body, start, end):
-                found[(source.article.id, index)] = Candidate(source, index, start, end, speaker=speech.get(index, 0.0))
+                found[(source.article.id, index)] = Candidate(
+                    source, index, start, end, speaker=speech.get(index, 0.0),
+                    position=index / max(1, len(spans) - 1), in_passage=index in passages)
     return list(found.values())
 
 
-def measure_words(candidates: Sequence[Candidate], question: str) -> None:
-    """Fill in the features that need no model: word overlap with the question and answer type."""
+def measure_words(candidates: Sequence[Candidate], question: str, speaker: SpeakerQuery | None = None) -> None:
+    """Fill in the features that need no model: word overlap with the question (all of it, and what it
+    asks about less its speaker's words, which the speaker feature already weighs) and answer type."""
     question_words = set(content_stems(question))
+    focus_words = question_words - (speaker.who if speaker else frozenset())
     types = answer_types(question)
     for candidate in candidates:
         words = set(content_stems(candidate.text))
         candidate.overlap = len(question_words & words) / len(question_words) if question_words else 0.0
+        candidate.focus = len(focus_words & words) / len(focus_words) if focus_words else 0.0
         candidate.answer_type = type_match(types, candidate.text, question)
 
 
 def measure_similarity(candidates: Sequence[Candidate], query: np.ndarray, encoder: Encoder,
-                       stored: Mapping[str, ArticleSentenceVectors] | None = None) -> None:
-    """Fill in each candidate's cosine to the question's vector `query`.
+                       stored: Mapping[str, ArticleSentenceVectors] | None = None,
+                       to_encode: Callable[[list[Candidate]], list[Candidate]] = list) -> list[Candidate]:
+    """Fill in each candidate's cosine to the question's vector `query`; the candidates that have one.
 
     A sentence whose vector the index stored (pooled from its passage's encoding) costs a dot
-    product; the others ("headline. sentence") go through the encoder in one batch.
+    product; of the others ("headline. sentence", from an index made before sentence vectors),
+    those `to_encode` picks go through the encoder in one batch, and the rest are left out.
     """
-    if not candidates:
-        return
-    missing = []
+    measured, missing = [], []
     for candidate in candidates:
-        vector = _stored_vector(candidate, stored or {})
+        vector = stored_vector(candidate, stored or {})
         if vector is None:
             missing.append(candidate)
         else:
             candidate.similarity = float(vector @ query)
-    if missing:
-        texts = [f"{c.source.article.title}. {c.text}" for c in missing]
+            measured.append(candidate)
+    encoding = to_encode(missing) if missing else []
+    if encoding:
+        texts = [f"{c.source.article.title}. {c.text}" for c in encoding]
         similarities = encoder.encode_documents(texts) @ query
-        for candidate, similarity in zip(missing, np.asarray(similarities, dtype=float)):
+        for candidate, similarity in zip(encoding, np.asarray(similarities, dtype=float)):
             candidate.similarity = float(similarity)
+    return measured + list(encoding)
 
 
-def _stored_vector(candidate: Candidate, stored: Mapping[str, ArticleSentenceVectors]) -> np.ndarray | None:
+def stored_vector(candidate: Candidate, stored: Mapping[str, ArticleSentenceVectors]) -> np.ndarray | None:
     article = candidate.source.article
     vectors = stored.get(article.id)
     # Vectors of another version of the article (reindexed since it was retrieved) do not apply.

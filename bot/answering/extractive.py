@@ -13,6 +13,7 @@ from bot.answering.candidates import (
     gather,
     measure_similarity,
     measure_words,
+    stored_vector,
 )
 from bot.answering.caveats import period_caveat
 from bot.answering.policy import AbstentionConfig, Grounds, refusal
@@ -43,17 +44,25 @@ class ExtractiveConfig:
     max_words: int = 80
     min_sentence_words: int = 4      # shorter "sentences" (datelines, captions' fragments) are never quoted
     reported_speech: float = 0.5     # a statement without quotation marks, as the speaker's words, vs a quoted one
-    # Sentences compared with the question: the best `encode_limit` by the features that need no
-    # model, shortlist_by_words of the places going to those sharing most of the question's words.
+    # Sentences without a stored vector that are encoded to compare with the question: the best
+    # `encode_limit` by the features that need no model, shortlist_by_words of the places going to
+    # those sharing most of the question's words.
     encode_limit: int = 8
     shortlist_by_words: float = 0.5
-    sentence_margin: float = 0.25    # further sentences must score within this of the best
+    # Further sentences must score within this of the best: 1.0 lets the word budget decide (sealed
+    # coverage 0.65 -> 0.66 against 0.25, tuning 0.62 -> 0.64; see the README).
+    sentence_margin: float = 1.0
+    # Weights of the candidate features (Candidate.features); learned ones come from bot/learned_weights.json.
     w_similarity: float = 1.0
     w_overlap: float = 0.1
+    w_focus: float = 0.0
     w_answer_type: float = 0.1
     w_speaker: float = 0.4
     w_lead: float = 0.05
     w_retrieval: float = 1.0         # the article's retrieval score (cosine plus its bonuses)
+    w_second_article: float = 0.0
+    w_position: float = 0.0
+    w_in_passage: float = 0.0
 
 
 class ExtractiveAnswerer:
@@ -76,26 +85,44 @@ class ExtractiveAnswerer:
         refused = refusal(grounds, self.policy)
         if refused:
             return abstention(question, result, refused.rule, refused.reason, self.policy.closest_articles)
-        measure_words(candidates, question)
-        candidates = shortlist(candidates, self._score, cfg.encode_limit, cfg.shortlist_by_words)
+        measure_words(candidates, question, speaker_query(question))
         stored = self.sentence_vectors([s.article.id for s in sources]) if self.sentence_vectors else None
-        measure_similarity(candidates, question_vector(question, result, self.encoder), self.encoder, stored)
+        # Encoding is most of an answer's time: of the sentences the index has no vector for, only
+        # a shortlist is encoded.
+        candidates = measure_similarity(
+            candidates, question_vector(question, result, self.encoder), self.encoder, stored,
+            lambda missing: shortlist(missing, self._score, cfg.encode_limit, cfg.shortlist_by_words))
         for candidate in candidates:
             candidate.score = self._score(candidate)
-        chosen = select(candidates, cfg.max_words, cfg.sentence_margin)
+        chosen = select(candidates, cfg.max_words, cfg.sentence_margin,
+                        self._best_for_parts(candidates, result, stored))
         return compose(question, chosen, result)
 
+    def _best_for_parts(self, candidates: Sequence[Candidate], result: RetrievalResult,
+                        stored: Mapping[str, ArticleSentenceVectors] | None) -> list[Candidate]:
+        """For a question asking two things, the best sentence for each, scored against that part."""
+        best = []
+        for part in result.parts:
+            def part_score(c: Candidate) -> float:
+                vector = stored_vector(c, stored or {})
+                similarity = float(vector @ part.vector) if vector is not None else c.similarity
+                return c.score + self.config.w_similarity * (similarity - c.similarity)
+            if candidates:
+                best.append(max(candidates, key=part_score))
+        return best
+
     def _score(self, c: Candidate) -> float:
-        cfg = self.config
-        return (cfg.w_similarity * c.similarity + cfg.w_overlap * c.overlap + cfg.w_answer_type * c.answer_type
-                + cfg.w_speaker * c.speaker + cfg.w_lead * (c.index == 0)
-                + cfg.w_retrieval * c.source.hit.score)
+        return sum(getattr(self.config, f"w_{name}") * value for name, value in c.features().items())
 
 
 def prepare(question: str, result: RetrievalResult,
             cfg: ExtractiveConfig) -> tuple[list[SourceArticle], list[Candidate], Grounds]:
     """The articles an answer may cite, their candidate sentences, and the grounds the policy judges."""
     sources = choose_sources(result.hits, cfg.article_margin, cfg.max_articles)
+    for part in result.parts:  # each part of a compound question brings its own best article
+        if part.hits and all(part.hits[0].article.id != s.article.id for s in sources):
+            mine = tuple(h for h in part.hits if h.article.id == part.hits[0].article.id)
+            sources.append(SourceArticle(len(sources), part.hits[0], mine))
     candidates = gather(sources, speaker_query(question), cfg.min_sentence_words, cfg.reported_speech)
     return sources, candidates, Grounds(question, result, len(candidates))
 
@@ -131,16 +158,22 @@ def shortlist(candidates: Sequence[Candidate], score: Callable[[Candidate], floa
     return chosen
 
 
-def select(candidates: Sequence[Candidate], max_words: int, margin: float) -> list[Candidate]:
-    """The best sentences within the word budget: the top one always, others within margin of it."""
+def select(candidates: Sequence[Candidate], max_words: int, margin: float,
+           wanted: Sequence[Candidate] = ()) -> list[Candidate]:
+    """The best sentences within the word budget: the top one always, then those `wanted` (the best
+    for each part of a compound question), then others within margin of the top one."""
     ranked = sorted(candidates, key=lambda c: -c.score)
     if not ranked:
         return []
     chosen, words = [ranked[0]], ranked[0].words
+    for candidate in wanted:
+        if not any(candidate is c for c in chosen) and words + candidate.words <= max_words:
+            chosen.append(candidate)
+            words += candidate.words
     for candidate in ranked[1:]:
         if candidate.score < ranked[0].score - margin:
             break
-        if words + candidate.words <= max_words:
+        if not any(candidate is c for c in chosen) and words + candidate.words <= max_words:
             chosen.append(candidate)
             words += candidate.words
     return chosen

@@ -21,8 +21,7 @@ class AbstentionConfig:
 
     abstain_below: float = 0.38      # best passage cosine under this: not in the archive
     rare_name_articles: int = 1      # a name found in at most this many articles, none retrieved, is unknown
-    common_name_articles: int = 10   # ... and so is one found in at least this many, none retrieved,
-    max_name_articles: int = 1000    # unless it is found in more than this many (a place, a capital: "Moscow")
+    common_name_articles: int = 10   # ... and so is one found in at least this many, none retrieved
     closest_articles: int = 3        # how many closest articles an abstention shows
 
 
@@ -66,9 +65,11 @@ def _no_passages(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
 
 def _unknown_name(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
     """A name (almost) no article mentions, none retrieved: "How fast did Xiaomi's shipments grow?"
-    cannot be answered from an archive that never mentions Xiaomi, however close a passage looks."""
-    names = [f.name for f in grounds.result.names
-             if not f.in_closest and f.mentioning <= cfg.rare_name_articles and not f.retrieved]
+    cannot be answered from an archive that never mentions Xiaomi, however close a passage looks.
+    Places, nationalities and capitals are exempt: an article on "Beijing's yuan policy" may say
+    China (a small archive may well never name the capital)."""
+    names = [f.name for f in grounds.result.names if not f.in_closest and f.mentioning <= cfg.rare_name_articles
+             and not f.retrieved and not is_descriptive(f.name)]
     return f"No article{_scope(grounds)} mentions {', '.join(names)}." if names else None
 
 
@@ -78,8 +79,8 @@ def _unmatched_name(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
     exempt; so is a rarely mentioned name, which may be the question's word for something the
     answering article calls otherwise ("the Redmond firm")."""
     names = [f.name for f in grounds.result.names
-             if not f.in_closest and cfg.common_name_articles <= f.mentioning <= cfg.max_name_articles
-             and not is_descriptive(f.name) and not f.retrieved]
+             if not f.in_closest and f.mentioning >= cfg.common_name_articles and not is_descriptive(f.name)
+             and not f.retrieved]
     if not names:
         return None
     return f"Articles{_scope(grounds)} mention {', '.join(names)}, but none of them matches the question."

@@ -11,19 +11,16 @@ on a labelled set (`python -m benchmarks.support_check`): the thresholds are in 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from bot.answering import claims
 from bot.answering.word_vectors import WordVectors
+from bot.learned import load_learned
 from embeddings.dates import human_date
 from embeddings.sentences import sentence_spans
-
-WEIGHTS = Path(__file__).with_name("support_weights.json")
 
 
 @dataclass(frozen=True)
@@ -73,16 +70,16 @@ FEATURES = ("coverage", "exact_coverage", "missing", "primary_share", "order_kep
 
 
 class SupportModel:
-    """A logistic model over Evidence.features, fitted on the labelled sentences (support_weights.json,
-    written by `python -m benchmarks.fit_support`): a sentence is kept when its probability of being
-    supported reaches the threshold chosen for precision."""
+    """A logistic model over Evidence.features, fitted on the labelled sentences (the "support" section
+    of bot/learned_weights.json, written by `python -m benchmarks.fit_support`): a sentence is kept
+    when its probability of being supported reaches the threshold chosen for precision."""
 
     def __init__(self, weights: dict[str, float], intercept: float, threshold: float) -> None:
         self.weights, self.intercept, self.threshold = weights, intercept, threshold
 
     @classmethod
-    def load(cls, path: Path = WEIGHTS) -> "SupportModel":
-        data = json.loads(path.read_text(encoding="utf-8"))
+    def load(cls) -> "SupportModel":
+        data = load_learned()["support"]
         return cls(data["weights"], data["intercept"], data["threshold"])
 
     def probability(self, features: dict[str, float]) -> float:
