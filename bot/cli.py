@@ -14,7 +14,14 @@ from pathlib import Path
 
 from bot import terminal
 from bot.errors import ArchivistError
-from bot.payloads import answer_payload, article_payload, hit_payload, stats_payload
+from bot.payloads import (
+    answer_payload,
+    article_payload,
+    gaps_payload,
+    hit_payload,
+    stats_payload,
+    timeline_payload,
+)
 from bot.service import ArchivistService
 from bot.settings import ANSWERERS, Settings
 from embeddings.dates import parse_date
@@ -90,6 +97,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, help="how many articles (default 10)")
     search.add_argument("--json", action="store_true", help="print the results as JSON")
     search.set_defaults(handler=_search)
+
+    timeline = commands.add_parser("timeline", help="the articles about a topic in date order")
+    timeline.add_argument("topic", help='the topic, in quotes ("the HP-Compaq merger")')
+    timeline.add_argument("--from", dest="date_from", type=_date_arg, metavar="DATE", help="only articles on or after DATE")
+    timeline.add_argument("--to", dest="date_to", type=_date_arg, metavar="DATE", help="only articles on or before DATE")
+    timeline.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    timeline.set_defaults(handler=_timeline, tag=[])
+
+    gaps = commands.add_parser("gaps", help="what people asked that the archive could not answer, by topic")
+    gaps.add_argument("--days", type=int, default=30, help="how far back (default 30 days)")
+    gaps.add_argument("--json", action="store_true", help="print the groups as JSON")
+    gaps.set_defaults(handler=_gaps)
 
     article = commands.add_parser("article", help="show one article by id")
     article.add_argument("id", help="the article id (shown by `archivist search`)")
@@ -208,6 +227,31 @@ def _search(args: argparse.Namespace, service: ArchivistService) -> int:
         _print_json([hit_payload(h) for h in hits])
     else:
         print(terminal.render_hits(hits))
+    return 0
+
+
+def _timeline(args: argparse.Namespace, service: ArchivistService) -> int:
+    timeline = service.timeline(args.topic, _filters(args))
+    if args.json:
+        _print_json(timeline_payload(timeline))
+    else:
+        print(terminal.render_timeline(timeline))
+    return 0
+
+
+def _gaps(args: argparse.Namespace, service: ArchivistService) -> int:
+    from bot.activity import ActivityLog
+
+    days = max(1, args.days)
+    activity = ActivityLog.in_data_dir(service.settings.data_dir)
+    try:
+        groups = service.gaps(activity, days)
+    finally:
+        activity.close()
+    if args.json:
+        _print_json(gaps_payload(groups, days))
+    else:
+        print(terminal.render_gaps(groups, days))
     return 0
 
 

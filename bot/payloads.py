@@ -6,7 +6,9 @@ import dataclasses
 import datetime as dt
 
 from bot.answering import Answer
+from bot.gaps import GapGroup
 from bot.service import IndexStats
+from bot.timeline import Timeline
 from embeddings.models import Article, Hit
 
 
@@ -56,3 +58,20 @@ def article_payload(article: Article) -> dict:
 
 def stats_payload(stats: IndexStats) -> dict:
     return dataclasses.asdict(stats)
+
+
+def timeline_payload(timeline: Timeline) -> dict:
+    """{"topic", "entries": [{"date", "article_id", "title", "url", "sentence"}], "closest", "articles_searched"}."""
+    return {
+        "topic": timeline.topic,
+        "entries": [{"date": iso(e.article.date), "article_id": e.article.id, "title": e.article.title,
+                     "url": e.article.url, "sentence": e.sentence} for e in timeline.entries],
+        "closest": [hit_payload(h) for h in timeline.closest],
+        "articles_searched": timeline.articles_searched,
+    }
+
+
+def gaps_payload(groups: list[GapGroup], days: int) -> dict:
+    """{"days", "groups": [{"label", "count", "examples", "closest"}]} (questions as asked; no user ids)."""
+    return {"days": days, "groups": [{"label": g.label, "count": g.count, "examples": g.examples,
+                                      "closest": g.closest} for g in groups]}

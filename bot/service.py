@@ -10,11 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.activity import ActivityLog
 from bot.answering import Answer, Answerer
 from bot.answering.extractive import ExtractiveAnswerer
 from bot.errors import InvalidQuestionError, NotFoundError
 from bot.followup import FollowUpContext, answer_in_context
+from bot.gaps import GapGroup, find_gaps
 from bot.settings import Settings
+from bot.timeline import Timeline, build_timeline
 from bot.titles import TitleChoice, TitleIndex
 from bot.tuning import Tuning
 from embeddings import ingest
@@ -152,6 +155,15 @@ class ArchivistService:
         for hit in result.hits:
             best.setdefault(hit.article.id, hit)
         return list(best.values())[:limit]
+
+    def timeline(self, topic: str, filters: SearchFilters = SearchFilters()) -> Timeline:
+        """The articles about a topic in date order, each with its sentence closest to the topic."""
+        return build_timeline(self.retriever(), self._validated(topic), filters,
+                              sentence_vectors=self.store.sentence_vectors)
+
+    def gaps(self, activity: ActivityLog, days: int = 30) -> list[GapGroup]:
+        """What people asked in the last `days` days that the archive could not answer, grouped by topic."""
+        return find_gaps(activity, self.encoder, days)
 
     def article(self, article_id: str) -> Article:
         """One article by its id; NotFoundError names close titles when there is no such id."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 
 from bot.answering import Answer
+from bot.gaps import GapGroup
 from bot.service import IndexStats
+from bot.timeline import Timeline
 from embeddings.dates import human_date
 from embeddings.indexer import ReindexProgress, ReindexReport
 from embeddings.models import Article, Hit
@@ -164,3 +166,33 @@ def render_llm_check(report) -> str:
         lines.append(f"result:       the extractive answer instead ({report.fallback_reason})")
     lines += ["", textwrap.fill(report.answer, _WIDTH)]
     return "\n".join(lines)
+
+
+def render_timeline(timeline: Timeline) -> str:
+    """date · headline · link, and the article's sentence closest to the topic, oldest first."""
+    if not timeline.entries:
+        lines = [f"No article in the archive is about “{timeline.topic}”."]
+        if timeline.closest:
+            lines.append("Closest articles:")
+            lines.extend(f"  - {source_line(hit.article)}" for hit in timeline.closest)
+        return "\n".join(lines)
+    lines = [f"{timeline.topic}: {plural(len(timeline.entries), 'article')}, oldest first", ""]
+    for entry in timeline.entries:
+        lines.append(source_line(entry.article))
+        lines.append(textwrap.fill(" ".join(entry.sentence.split()), _WIDTH, initial_indent="      > ",
+                                   subsequent_indent="      > "))
+    return "\n".join(lines)
+
+
+def render_gaps(groups: list[GapGroup], days: int) -> str:
+    """The topics the archive could not answer, largest first: label, count, examples, what it offered."""
+    if not groups:
+        return f"Nothing yet: no question of the last {plural(days, 'day')} was unanswered or marked not helpful."
+    lines = [f"Unanswered or unhelpful questions of the last {plural(days, 'day')}, by topic:", ""]
+    for group in groups:
+        lines.append(f"{group.label} ({plural(group.count, 'question')})")
+        lines.extend(f"  - {question}" for question in group.examples)
+        if group.closest:
+            lines.append(f"  closest article the archive had: {group.closest['title']}")
+        lines.append("")
+    return "\n".join(lines).rstrip()

@@ -42,7 +42,7 @@ async def test_admin_commands_are_hidden_by_default_permissions(service, tmp_pat
         payload = group.to_dict(bot.tree)
         assert payload["default_member_permissions"] == discord.Permissions(manage_guild=True).value
         assert group.guild_only is True
-        assert sorted(c.name for c in group.commands) == ["ingest", "reindex", "stats", "threads"]
+        assert sorted(c.name for c in group.commands) == ["gaps", "ingest", "reindex", "stats", "threads"]
 
 
 @pytest.mark.parametrize("who, allowed", [
@@ -189,3 +189,30 @@ async def test_threads_setting_is_per_server(service, tmp_path):
         await cog.threads.callback(cog, fake, enabled=True)
         assert "in a new thread" in fake.followup.send.await_args.args[0]
         assert bot.activity_log.guilds.answer_in_thread(GUILD_ID, default=False) is True
+
+
+async def test_gaps_are_private_to_admins_and_say_when_there_is_nothing(service, tmp_path):
+    import datetime as dt
+
+    from bot.activity import AnswerRecord
+
+    async with admin_bot(service, tmp_path) as bot:
+        cog = bot.get_cog("Admin")
+        fake = admin_interaction(bot)
+        await cog.gaps.callback(cog, fake, days=30)
+        embed = fake.followup.send.await_args.kwargs["embed"]
+        assert embed.description.startswith("Nothing yet") and fake.followup.send.await_args.kwargs["ephemeral"]
+        bot.activity_log.answers.record(AnswerRecord(
+            "00000000000000b1", "What did **Xiaomi** say @everyone?", "q",
+            [{"article_id": "alibaba-global-expansion.txt", "title": "Alibaba to push global expansion, says new CEO"}],
+            5.0, True, user_id=99, asked_at=dt.datetime.now(dt.timezone.utc)))
+        listed = admin_interaction(bot)
+        await cog.gaps.callback(cog, listed, days=30)
+        [field] = listed.followup.send.await_args.kwargs["embed"].fields
+        assert "1 question" in field.name and "\\*\\*Xiaomi\\*\\*" in field.value  # shown as asked, escaped
+        assert "@everyone" not in field.value and "99" not in field.value
+        assert "closest article: Alibaba to push global expansion" in field.value
+        assert bot.activity_log.audit.recent()[0]["command"] == "gaps"
+        refused = interaction(bot, user=member(roles=(123,)))
+        with pytest.raises(NotAdmin):
+            await cog.interaction_check(refused)

@@ -1,6 +1,7 @@
-"""The bot's activity, by job: answers, conversations, feedback, per-server settings and the admin audit trail.
+"""The bot's activity, by job: answers, conversations, feedback, per-server settings, the admin audit trail
+and the timelines shown.
 
-All five live in one SQLite file (`activity.sqlite3` beside the index), not the index itself: a
+All of them live in one SQLite file (`activity.sqlite3` beside the index), not the index itself: a
 reindex holds the index's write lock for its whole transaction.
 """
 
@@ -15,6 +16,7 @@ from bot.activity.conversations import Conversations
 from bot.activity.database import ACTIVITY_FILENAME, ActivityDatabase
 from bot.activity.feedback import VERDICTS, FeedbackLog
 from bot.activity.guilds import GuildSettings
+from bot.activity.timelines import TimelineQueries
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class ActivityLog:
         self.feedback = FeedbackLog(self.db)
         self.guilds = GuildSettings(self.db)
         self.audit = AdminAudit(self.db)
+        self.timelines = TimelineQueries(self.db)
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> "ActivityLog":

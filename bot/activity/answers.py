@@ -71,6 +71,15 @@ class AnswerLog:
                 "SELECT message_id FROM answer_messages WHERE answer_id = ? ORDER BY rowid", (answer["id"],))]
         return found
 
+    def gaps(self, since: dt.datetime) -> list[tuple[str, list[dict]]]:
+        """(question, sources shown) of each answer since `since` that abstained or was marked not
+        helpful, newest first: what the archive could not answer."""
+        rows = self._db.run(
+            "SELECT a.question, a.sources FROM answers a WHERE a.asked_at >= ? AND (a.abstained = 1 OR EXISTS "
+            "(SELECT 1 FROM feedback f WHERE f.answer_id = a.id AND f.verdict = 'unhelpful')) "
+            "ORDER BY a.asked_at DESC, a.rowid DESC", (since.isoformat(),))
+        return [(question, json.loads(sources)) for question, sources in rows]
+
     def stats(self, since: dt.datetime) -> AnswerStats:
         rows = self._db.run("SELECT latency_ms, abstained FROM answers WHERE asked_at >= ?", (since.isoformat(),))
         latencies = [r[0] for r in rows]

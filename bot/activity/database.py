@@ -24,6 +24,9 @@ CREATE TABLE IF NOT EXISTS feedback (
     sources TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (answer_id, user_id)
 );
 CREATE TABLE IF NOT EXISTS guild_settings (guild_id INTEGER PRIMARY KEY, answer_in_thread INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS timelines (
+    id TEXT PRIMARY KEY, topic TEXT NOT NULL, date_from TEXT, date_to TEXT, at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS admin_actions (
     at TEXT NOT NULL, guild_id INTEGER, user_id INTEGER NOT NULL, user_name TEXT NOT NULL,
     command TEXT NOT NULL, detail TEXT NOT NULL

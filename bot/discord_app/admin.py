@@ -13,6 +13,7 @@ from bot.activity import start_of_day_utc
 from bot.discord_app.checks import admin_only
 from bot.discord_app.render_admin import (
     BUSY_TEXT,
+    gaps_embed,
     ingest_text,
     progress_text,
     report_text,
@@ -87,6 +88,14 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Archive ad
         activity = await asyncio.to_thread(self.bot.activity_log.stats, start_of_day_utc())
         await interaction.followup.send(embed=stats_embed(index, activity, self.bot.service.reindex_running),
                                         ephemeral=True)
+
+    @app_commands.command(name="gaps", description="What people asked that the archive could not answer, by topic")
+    @app_commands.describe(days="How far back to look (default 30 days)")
+    async def gaps(self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 30) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._audit(interaction, "gaps", f"days={days}")
+        groups = await asyncio.to_thread(self.bot.service.gaps, self.bot.activity_log, days)
+        await interaction.followup.send(embed=gaps_embed(groups, days), ephemeral=True)
 
     @app_commands.command(name="ingest", description="Add an article file to the archive and index it")
     @app_commands.describe(file="A .txt, .md, .json or .jsonl article file",

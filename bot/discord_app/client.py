@@ -22,6 +22,7 @@ EXTENSIONS = (
     "bot.discord_app.ask",
     "bot.discord_app.chat",
     "bot.discord_app.lookup",
+    "bot.discord_app.timeline",
     "bot.discord_app.admin",
 )
 

@@ -19,6 +19,7 @@ from bot.discord_app.limits import (
 )
 from bot.discord_app.safety import escape, link, plain, safe_url
 from bot.terminal import plural
+from bot.timeline import Timeline
 from embeddings.dates import human_date
 from embeddings.models import Article, Hit
 
@@ -135,3 +136,30 @@ def _quote_block(text: str, budget: int) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()] or ["…"]
     quoted = "\n".join("> " + escape(line) for line in lines)
     return truncate(quoted, budget)
+
+
+TIMELINE_PAGE = 8  # entries per page: well inside 25 fields and 6,000 characters an embed
+
+
+def timeline_pages(timeline: Timeline) -> list[discord.Embed]:
+    """A timeline as pages of embeds: each entry a field (date · headline linked, then its sentence)."""
+    title = truncate(f"Timeline: {plain(timeline.topic)}", EMBED_TITLE)
+    if not timeline.entries:
+        embed = discord.Embed(title=title, colour=ABSTAIN_COLOUR,
+                              description=f"No article in the archive is about “{escape(timeline.topic)}”.")
+        for hit in timeline.closest:
+            embed.add_field(name=f"Closest: {human_date(hit.article.date)}", value=_hit_value(hit.article, hit.chunk.text),
+                            inline=False)
+        return [embed]
+    chunks = [timeline.entries[i:i + TIMELINE_PAGE] for i in range(0, len(timeline.entries), TIMELINE_PAGE)]
+    pages = []
+    for number, entries in enumerate(chunks, start=1):
+        embed = discord.Embed(title=title, colour=LOOKUP_COLOUR,
+                              description=f"{plural(len(timeline.entries), 'article')}, oldest first")
+        for entry in entries:
+            headline = "**" + link(truncate(entry.article.title, _HEADLINE_CHARS), entry.article.url) + "**"
+            embed.add_field(name=human_date(entry.article.date), inline=False,
+                            value=headline + "\n" + _quote_block(entry.sentence, FIELD_VALUE - len(headline) - 1))
+        embed.set_footer(text=f"Page {number} of {len(chunks)}")
+        pages.append(embed)
+    return pages

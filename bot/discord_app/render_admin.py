@@ -5,8 +5,15 @@ from __future__ import annotations
 import discord
 
 from bot.activity import ActivityStats
-from bot.discord_app.limits import MESSAGE_CHARS, truncate
+from bot.discord_app.limits import (
+    EMBED_FIELDS,
+    FIELD_NAME,
+    FIELD_VALUE,
+    MESSAGE_CHARS,
+    truncate,
+)
 from bot.discord_app.safety import escape
+from bot.gaps import GapGroup
 from bot.service import IndexStats, IngestOutcome
 from bot.terminal import plural
 from embeddings.indexer import ReindexProgress, ReindexReport
@@ -82,3 +89,21 @@ def _fit(head: list[str], tail: list[str]) -> str:
             return text + more
         text += "\n" + line
     return truncate(text, MESSAGE_CHARS)
+
+
+def gaps_embed(groups: list[GapGroup], days: int) -> discord.Embed:
+    """The gap groups as one embed: a field per group (label and count; examples escaped; closest article)."""
+    embed = discord.Embed(title=f"What the archive could not answer (last {plural(days, 'day')})",
+                          colour=discord.Colour.dark_teal())
+    if not groups:
+        embed.description = "Nothing yet: no question was unanswered or marked not helpful in that time."
+        return embed
+    for group in groups[:EMBED_FIELDS]:
+        lines = [f"• {escape(truncate(q, 200))}" for q in group.examples]
+        if group.closest:
+            lines.append(f"closest article: {escape(truncate(group.closest['title'], 150))}")
+        embed.add_field(name=truncate(f"{group.label} · {plural(group.count, 'question')}", FIELD_NAME),
+                        value=truncate("\n".join(lines), FIELD_VALUE), inline=False)
+    if len(groups) > EMBED_FIELDS:
+        embed.set_footer(text=f"…and {len(groups) - EMBED_FIELDS} smaller groups (archivist gaps lists them all)")
+    return embed

@@ -1,0 +1,89 @@
+"""/timeline: a topic's articles in date order, paged with buttons that keep working after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.checks import question_cooldown
+from bot.discord_app.render import timeline_pages
+from bot.filters import filters_from_text
+
+
+class TimelinePageButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"archivist:tl:(?P<timeline_id>[0-9a-f]{12}):(?P<page>\d{1,4})",
+):
+    """Go to a page of a timeline; the custom id carries the timeline's id and the page, nothing else."""
+
+    def __init__(self, timeline_id: str, page: int, label: str, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
+                                           custom_id=f"archivist:tl:{timeline_id}:{page}"))
+        self.timeline_id, self.page = timeline_id, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> "TimelinePageButton":
+        return cls(match["timeline_id"], int(match["page"]), item.label or "")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        bot = interaction.client
+        recalled = await asyncio.to_thread(bot.activity_log.timelines.recall, self.timeline_id)
+        if recalled is None:
+            await interaction.response.send_message("That timeline is no longer known; ask for it again.",
+                                                    ephemeral=True)
+            return
+        await interaction.response.defer()
+        timeline = await asyncio.to_thread(bot.service.timeline, *recalled)
+        pages = timeline_pages(timeline)
+        page = min(self.page, len(pages) - 1)
+        await interaction.edit_original_response(embed=pages[page], view=page_view(self.timeline_id, page, len(pages)))
+
+
+def page_view(timeline_id: str, page: int, pages: int) -> discord.ui.View | None:
+    """Previous / next buttons for a timeline of several pages (None for one page)."""
+    if pages <= 1:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(TimelinePageButton(timeline_id, max(0, page - 1), "◀ Earlier", disabled=page == 0))
+    view.add_item(TimelinePageButton(timeline_id, min(pages - 1, page + 1), "Later ▶", disabled=page == pages - 1))
+    return view
+
+
+class Timelines(commands.Cog):
+    """How a story unfolded, for everyone."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(TimelinePageButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(TimelinePageButton)
+
+    @app_commands.command(name="timeline", description="The archive's articles about a topic, in date order")
+    @app_commands.rename(date_from="from", date_to="to")
+    @app_commands.describe(topic="A story or subject, e.g. the HP-Compaq merger",
+                           date_from="Only articles on or after this date (YYYY-MM-DD)",
+                           date_to="Only articles on or before this date (YYYY-MM-DD)")
+    @question_cooldown()
+    async def timeline(self, interaction: discord.Interaction, topic: str, date_from: str | None = None,
+                       date_to: str | None = None) -> None:
+        topic = self.bot.service.validate(topic)
+        filters = filters_from_text(date_from, date_to)
+        await interaction.response.defer(thinking=True)
+        timeline = await asyncio.to_thread(self.bot.service.timeline, topic, filters)
+        pages = timeline_pages(timeline)
+        timeline_id = await asyncio.to_thread(self.bot.activity_log.timelines.remember, topic, filters)
+        view = page_view(timeline_id, 0, len(pages))
+        await interaction.followup.send(embed=pages[0], allowed_mentions=discord.AllowedMentions.none(),
+                                        **({"view": view} if view else {}))
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Timelines(bot))
