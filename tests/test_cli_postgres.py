@@ -27,6 +27,12 @@ def test_every_command_uses_postgres_when_the_url_is_set(postgres_url, tmp_path)
     assert search[0]["article_id"] == "alibaba-global-expansion.txt"
     article = run(["article", "alibaba-global-expansion.txt"], env)
     assert article.returncode == 0 and "Tags: Alibaba, Asia, China, employment, news" in article.stdout
+    timeline = json.loads(run(["timeline", "Alibaba's global expansion", "--json"], env).stdout)
+    assert [e["article_id"] for e in timeline["entries"]] == ["alibaba-global-expansion.txt"]
+    source = " ".join((SAMPLE_ARCHIVE / "alibaba-global-expansion.txt").read_text(encoding="utf-8").split())
+    assert " ".join(timeline["entries"][0]["sentence"].split()) in source
+    gaps = run(["gaps", "--days", "7", "--json"], env)  # the activity log stays in SQLite beside the data
+    assert gaps.returncode == 0 and json.loads(gaps.stdout) == {"days": 7, "groups": []}, gaps.stderr
     stats = json.loads(run(["stats", "--json"], env).stdout)
     assert stats["articles"] == 1 and stats["location"].startswith("postgresql://")
     assert not (tmp_path / "data" / "index.sqlite3").exists()  # nothing went to the SQLite file

@@ -146,8 +146,10 @@ async def test_feedback_buttons_survive_a_rebuild_and_count_once_per_user(sample
     original = [item.custom_id for item in feedback_view(answer_id).children]
     async with running_bot(sample_service, tmp_path) as bot:  # a fresh process: nothing in memory
         # What the client registered in setup_hook is what turns a click's custom id back into a button.
-        [(pattern, registered)] = bot._connection._view_store._dynamic_items.items()
-        assert registered.__qualname__ == FeedbackButton.__qualname__
+        # (load_extension imports its own copy of the class, hence the match by name.)
+        registered_items = bot._connection._view_store._dynamic_items.items()
+        [(pattern, registered)] = [(p, item) for p, item in registered_items
+                                   if item.__qualname__ == FeedbackButton.__qualname__]
         rebuilt = []
         for custom_id in original:
             match = pattern.fullmatch(custom_id)
