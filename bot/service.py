@@ -113,12 +113,11 @@ class ArchivistService:
 
     def _composed(self, extractive: ExtractiveAnswerer) -> Answerer:
         from bot.answering.composed import ComposedAnswerer
-        from bot.answering.word_vectors import word_vectors_for
         from bot.llm import ChatClient, LLMConfig
 
         s = self.settings
         client = ChatClient(LLMConfig(s.llm_url, s.llm_model, s.llm_api_key, s.llm_timeout_seconds, s.llm_concurrency))
-        return ComposedAnswerer(client, extractive, policy=self.tuning.policy, words=word_vectors_for(s.model))
+        return ComposedAnswerer(client, extractive, policy=self.tuning.policy)
 
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.encoder, self.tuning.retrieval)

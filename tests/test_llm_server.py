@@ -12,8 +12,7 @@ import sys
 import pytest
 
 from bot.answering.drafts import SentenceStream
-from bot.answering.support import Passage, check
-from bot.answering.word_vectors import word_vectors_for
+from bot.answering.support import Passage, check, default_words
 from bot.llm import ChatClient, LLMConfig
 from bot.service import ArchivistService
 from tests.test_answerer_conformance import check_contract
@@ -40,7 +39,7 @@ def test_a_composed_answer_shows_only_verified_sentences_or_falls_back(composed)
     check_contract(answer, result, composed.tuning.policy.closest_articles)
     assert "first_token" in answer.timings and answer.model_sentences >= 1  # the model did write
     if answer.answerer == "composed":
-        words = word_vectors_for(composed.settings.model)
+        words = default_words()
         passages = {c.n: Passage(c.hit.chunk.text, c.article.title, c.article.date) for c in answer.citations}
         stream = SentenceStream()
         for sentence in [*stream.feed(answer.text), *stream.close()]:

@@ -23,7 +23,7 @@ from bot.answering.drafts import DraftSentence, SentenceStream
 from bot.answering.extractive import ExtractiveAnswerer, prepare
 from bot.answering.policy import AbstentionConfig, refusal
 from bot.answering.prompt import NumberedPassage
-from bot.answering.support import Passage, SupportConfig, SupportModel, check
+from bot.answering.support import Passage, SupportConfig, SupportModel, check, default_words
 from bot.answering.types import Answer, Citation, Dropped, abstention
 from bot.answering.word_vectors import WordVectors
 from bot.llm import ChatClient, LLMError
@@ -60,7 +60,7 @@ class ComposedAnswerer:
         self.config = config
         self.policy = policy
         self.support = support
-        self.words = words
+        self.words = words if words is not None else default_words()
         self.model = model
 
     def answer(self, question: str, result: RetrievalResult, *, context=None,

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.answering import claims
-from bot.answering.word_vectors import WordVectors
+from bot.answering.word_vectors import WordVectors, word_vectors_for
 from bot.learned import load_learned
 from embeddings.dates import human_date
+from embeddings.encoders import DEFAULT_MODEL
 from embeddings.sentences import sentence_spans
 
 
@@ -66,7 +67,8 @@ class Evidence:
 
 
 FEATURES = ("coverage", "exact_coverage", "missing", "primary_share", "order_kept", "grounds_used",
-            "negation", "opposite", "bound_role", "bound_adjacent", "bound_near", "order_flip", "out_of_context")
+            "negation", "opposite", "bound_role", "bound_adjacent", "bound_near", "order_flip", "out_of_context",
+            "word_similarity")
 
 
 class SupportModel:
@@ -124,9 +126,17 @@ def default_model() -> SupportModel:
     return SupportModel.load()
 
 
+def default_words() -> WordVectors | None:
+    """The word vectors the support model was fitted with: all-MiniLM-L6-v2's, which always installs,
+    whatever encoder retrieval uses (another model's input embeddings put every similarity, and so
+    every fitted weight, on another scale)."""
+    return word_vectors_for(DEFAULT_MODEL)
+
+
 def examine(sentence: str, passages: Sequence[Passage], config: SupportConfig = SupportConfig(),
             words: WordVectors | None = None) -> Evidence:
     """The hard checks (numbers, dates, names) and the features of everything else."""
+    words = words if words is not None else default_words()
     if not passages:
         return Evidence("cites no passage that was given", {}, {}, ())
     claimed = claims.content_words(sentence)
@@ -165,6 +175,11 @@ def examine(sentence: str, passages: Sequence[Passage], config: SupportConfig = 
         "grounds_used": float(len(grounds)),
         **{name: float(bool(findings[name])) for name in
            ("negation", "opposite", "bound_role", "bound_adjacent", "bound_near", "order_flip", "out_of_context")},
+        # A rewording keeps the meaning of the words it replaces; an added claim or another
+        # article's claim brings words of other meanings, even where single words pass as rewordings.
+        "word_similarity": words.text_similarity([w for w, _ in claimed],
+                                                 [w for w, _ in claims.content_words("\n".join(grounds))])
+                           if words else 0.0,
     }
     return Evidence("", features, {k: v for k, v in findings.items() if v}, tuple(grounds))
 

@@ -9,6 +9,7 @@ never a word whose opposite (antonyms lie close too) the passage says instead.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +50,14 @@ class WordVectors:
         if not others:
             return 0.0
         return float(np.max(_matrix(self, others) @ self.vector(word)))
+
+    def text_similarity(self, a: Sequence[str], b: Sequence[str]) -> float:
+        """The cosine of two bags of words' mean vectors (0 when either is empty): how alike in
+        meaning, word for word, a reworded sentence is to the sentences it rewords."""
+        if not a or not b:
+            return 0.0
+        left, right = _matrix(self, tuple(a)).mean(axis=0), _matrix(self, tuple(b)).mean(axis=0)
+        return float(left @ right / max(float(np.linalg.norm(left) * np.linalg.norm(right)), 1e-12))
 
     def is_common_word(self, word: str) -> bool:
         """Whether the model's vocabulary holds the word whole, in lower case: an ordinary English word
