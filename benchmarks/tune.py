@@ -61,12 +61,16 @@ def score(cache: CachedRetrievals, tuning: Tuning, questions: list[evaluation.Qu
     return evaluation.summarise(results)
 
 
-def row(label: str, name: str, summary: dict) -> str:
+def row(label: str, name: str, summary: dict, by_kind: bool = False) -> str:
     r = summary.get("retrieval", {})
     cells = [r.get("hit@1"), r.get("recall@5"), r.get("mrr"), summary.get("evidence_coverage"),
              summary.get("median_answer_words"), summary.get("abstained_when_unanswerable"),
              summary.get("wrongly_abstained")]
-    shown = " | ".join("" if v is None else f"{v:.0f}" if i == 4 else f"{v:.2f}" for i, v in enumerate(cells))
+    shown = " | ".join("" if v is None else f"{v:.0f}" if i == 4 else f"{v:.3f}" if i == 3 else f"{v:.2f}"
+                       for i, v in enumerate(cells))
+    if by_kind:
+        shown += " | " + ", ".join(f"{kind} {figures['evidence_coverage']:.2f}"
+                                   for kind, figures in summary["by_kind"].items() if "evidence_coverage" in figures)
     return f"| {label} | {name} | {shown} |"
 
 
@@ -76,16 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, required=True, help="the index to answer from")
     parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...")
     parser.add_argument("--try", dest="tries", action="append", default=[], metavar='"NAME=V NAME=V"')
+    parser.add_argument("--by-kind", action="store_true", help="add evidence coverage by question kind")
     args = parser.parse_args(argv)
     service = ArchivistService(Settings(data_dir=args.data_dir))
     sets = {path.stem: evaluation.load_questions(path) for path in args.questions}
     cache = CachedRetrievals(service)
-    print("| setting | questions | hit@1 | R@5 | MRR | coverage | words | unanswerable abstained | wrongly abstained |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| setting | questions | hit@1 | R@5 | MRR | coverage | words | unanswerable abstained | wrongly abstained |"
+          + (" coverage by kind |" if args.by_kind else ""))
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |" + (" --- |" if args.by_kind else ""))
     for overrides in settings_to_try(args.grid, args.tries):
         tuning = Tuning.learned().with_overrides(overrides)
         for name, questions in sets.items():
-            print(row(" ".join(overrides) or "defaults", name, score(cache, tuning, questions)), flush=True)
+            print(row(" ".join(overrides) or "defaults", name, score(cache, tuning, questions), args.by_kind), flush=True)
     return 0
 
 

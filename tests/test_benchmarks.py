@@ -9,7 +9,7 @@ from benchmarks.common import model_flops
 from benchmarks.scale import reference_search
 from benchmarks.scale_probe import QueryVectors
 from benchmarks.synthetic import make_archive, write_store
-from benchmarks.tune import CachedRetrievals, score, settings_to_try
+from benchmarks.tune import CachedRetrievals, row, score, settings_to_try
 from bot import evaluation
 from bot.service import ArchivistService
 from embeddings.models import SearchFilters
@@ -62,3 +62,5 @@ def test_tune_scores_a_setting_as_eval_does_from_cached_retrievals(tmp_path, mon
     monkeypatch.setattr(ArchivistService, "retrieve", lambda self, *a, **k: searches.append(a) or None)
     score(cache, tuning.with_overrides(["max_words=10"]), questions)  # answering knob: the cache serves
     assert searches == []
+    line = row("defaults", "small", tuned, by_kind=True)
+    assert line.startswith("| defaults | small | 1.00 |") and line.endswith("| fact 1.00 |")
