@@ -5,8 +5,9 @@ The sentence is first aligned with the few passage sentences that hold most of i
 It is kept only when every number, date and name in it appears in those grounds (or their
 article's headline and date), it negates what they negate and nothing else, it says no opposite
 of their words ("fall" for "increase"), the parties it names stand in their order unless the
-voice changed, and most of its content words are theirs or close rewordings of them. Measured
-on a labelled set (`python -m benchmarks.support_check`): the thresholds are in SupportConfig.
+voice changed, and most of its content words are theirs or close rewordings of them, alike in
+meaning as a whole. A logistic model (SupportModel) weighs all but the hard rules. Measured on a
+labelled set (`python -m benchmarks.support_check`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 all-MiniLM-L6-v2's first layer maps each word piece to a 384-number vector; words a text uses in
 the same way lie close ("film"/"movie" 0.72, "buy"/"purchase" 0.75; unrelated words near 0). The
 support check uses them to accept a reworded content word, never a number, date or name, and
-never a word whose opposite (antonyms lie close too) the passage says instead.
+never a word whose opposite (antonyms lie close too) the passage says instead; and to compare the
+meaning of a sentence's words as a whole with its grounds' (text_similarity).
 """
 
 from __future__ import annotations
