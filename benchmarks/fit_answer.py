@@ -23,15 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.tune import CachedRetrievals
+from benchmarks.tune import CachedRetrievals, score
 from bot import evaluation
 from bot.answering.candidates import measure_similarity, measure_words
-from bot.answering.extractive import (
-    ExtractiveAnswerer,
-    ExtractiveConfig,
-    prepare,
-    question_vector,
-)
+from bot.answering.extractive import ExtractiveConfig, prepare, question_vector
 from bot.answering.quotes import speaker_query
 from bot.learned import LEARNED, load_learned, save_learned
 from bot.service import ArchivistService
@@ -47,12 +42,13 @@ _WORD = re.compile(r"\w+")
 
 
 def answers_evidence(sentence: str, evidence: tuple[str, ...]) -> bool:
+    """It covers an evidence string as `archivist eval` counts it, or lies within one (80% of its words)."""
     words = {w.lower() for w in _WORD.findall(sentence)}
     for item in evidence:
-        wanted = [w.lower() for w in _WORD.findall(item)]
-        if wanted and sum(w in words for w in wanted) / len(wanted) >= evaluation.COVERAGE_SHARE:
+        if evaluation.evidence_coverage(sentence, [item]) > 0:
             return True
-        if words and sum(w in set(wanted) for w in words) / len(words) >= 0.8:
+        wanted = {w.lower() for w in _WORD.findall(item)}
+        if words and sum(w in wanted for w in words) / len(words) >= 0.8:
             return True
     return False
 
@@ -101,11 +97,8 @@ def config_with(base: ExtractiveConfig, weights: np.ndarray, margin: float) -> E
     return dataclasses.replace(base, sentence_margin=margin, **named)
 
 
-def coverage(service, cache, tuning: Tuning, questions, config: ExtractiveConfig) -> float:
-    answerer = ExtractiveAnswerer(service.encoder, config, service.store.sentence_vectors, tuning.policy)
-    results = [evaluation.question_result(q, answerer.answer(q.question, cache.get(tuning.retrieval, q.question)), 0)
-               for q in questions]
-    return evaluation.summarise(results).get("evidence_coverage", 0.0)
+def coverage(cache: CachedRetrievals, tuning: Tuning, questions, config: ExtractiveConfig) -> float:
+    return score(cache, dataclasses.replace(tuning, extractive=config), questions).get("evidence_coverage", 0.0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     for fold in folds:
         weights = fit_pairwise([r for r in rows if r[0] not in fold])
         held = [questions[i] for i in sorted(fold)]
-        current.append(coverage(service, cache, tuning, held, tuning.extractive))
+        current.append(coverage(cache, tuning, held, tuning.extractive))
         for margin in MARGINS:
-            by_margin[margin].append(coverage(service, cache, tuning, held, config_with(tuning.extractive, weights, margin)))
+            by_margin[margin].append(coverage(cache, tuning, held, config_with(tuning.extractive, weights, margin)))
     cross = {m: float(np.mean(v)) for m, v in by_margin.items()}
     margin = max(cross, key=cross.get)
     before = float(np.mean(current))

@@ -23,16 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.common import (
-    ARTICLES,
-    REPO,
-    machine,
-    matmul_rate,
-    model_flops,
-    print_table,
-    require_corpus,
-    timed,
-)
+from benchmarks.common import ARTICLES, REPO, machine, matmul_rate, model_flops, print_table, require_corpus, timed
 from benchmarks.dev_eval import dev_metrics, fp32_service
 from embeddings.chunking import embedding_text
 from embeddings.encoders import load_encoder

@@ -19,14 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.common import (
-    ARTICLES,
-    REPO,
-    machine,
-    print_table,
-    require_corpus,
-    timed,
-)
+from benchmarks.common import ARTICLES, REPO, machine, print_table, require_corpus, timed
 from benchmarks.dev_eval import dev_questions
 from benchmarks.indexing import index_with_cli
 from bot.percentiles import percentile

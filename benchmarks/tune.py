@@ -43,13 +43,16 @@ class CachedRetrievals:
     def __init__(self, service: ArchivistService) -> None:
         self.service = service
         self._cache: dict[tuple[RetrievalConfig, str], RetrievalResult] = {}
+        self._services: dict[RetrievalConfig, ArchivistService] = {}
 
     def get(self, config: RetrievalConfig, question: str) -> RetrievalResult:
         key = (config, question)
         if key not in self._cache:
-            tuned = ArchivistService(self.service.settings, encoder=self.service.encoder, store=self.service.store,
-                                     tuning=dataclasses.replace(Tuning.learned(), retrieval=config))
-            self._cache[key] = tuned.retrieve(question)
+            if config not in self._services:
+                self._services[config] = ArchivistService(
+                    self.service.settings, encoder=self.service.encoder, store=self.service.store,
+                    tuning=dataclasses.replace(self.service.tuning, retrieval=config))
+            self._cache[key] = self._services[config].retrieve(question)
         return self._cache[key]
 
 

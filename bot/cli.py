@@ -14,14 +14,7 @@ from pathlib import Path
 
 from bot import terminal
 from bot.errors import ArchivistError
-from bot.payloads import (
-    answer_payload,
-    article_payload,
-    gaps_payload,
-    hit_payload,
-    stats_payload,
-    timeline_payload,
-)
+from bot.payloads import answer_payload, article_payload, gaps_payload, hit_payload, stats_payload, timeline_payload
 from bot.service import ArchivistService
 from bot.settings import ANSWERERS, Settings
 from embeddings.dates import parse_date

@@ -31,6 +31,7 @@ def save_learned(sections: dict, path: Path = LEARNED) -> None:
     temporary.replace(path)
 
 
-def learned_settings(part: str, path: Path = LEARNED) -> dict:
-    """The "settings" of one section ({} when it was never fitted)."""
-    return dict(load_learned(path).get(part, {}).get("settings", {}))
+def learned_settings(part: str, sections: dict | None = None) -> dict:
+    """The "settings" of one section ({} when it was never fitted), of `sections` or else of the file."""
+    sections = load_learned() if sections is None else sections
+    return dict(sections.get(part, {}).get("settings", {}))

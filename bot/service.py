@@ -21,6 +21,7 @@ from bot.timeline import Timeline, build_timeline
 from bot.titles import TitleChoice, TitleIndex
 from bot.tuning import Tuning
 from embeddings import ingest
+from embeddings.capping import one_per_article
 from embeddings.encoders import Encoder, load_encoder
 from embeddings.errors import IngestError, ReindexBusyError
 from embeddings.indexer import LAST_REPORT_KEY, ProgressCallback, ReindexReport, reindex
@@ -115,9 +116,7 @@ class ArchivistService:
         from bot.answering.composed import ComposedAnswerer
         from bot.llm import ChatClient, LLMConfig
 
-        s = self.settings
-        client = ChatClient(LLMConfig(s.llm_url, s.llm_model, s.llm_api_key, s.llm_timeout_seconds, s.llm_concurrency))
-        return ComposedAnswerer(client, extractive, policy=self.tuning.policy)
+        return ComposedAnswerer(ChatClient(LLMConfig.of(self.settings)), extractive, policy=self.tuning.policy)
 
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.encoder, self.tuning.retrieval)
@@ -149,11 +148,9 @@ class ArchivistService:
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int = 10) -> list[Hit]:
         """Ranked articles for a query, one hit (its best passage) per article."""
         # Each article brings at most max_per_article hits: enough of them for `limit` articles.
-        result = self.retrieve(query, filters, limit=limit * self.tuning.retrieval.max_per_article)
-        best: dict[str, Hit] = {}
-        for hit in result.hits:
-            best.setdefault(hit.article.id, hit)
-        return list(best.values())[:limit]
+        result = self.retriever().search(self._validated(query), filters,
+                                         limit=limit * self.tuning.retrieval.max_per_article, analyse=False)
+        return one_per_article(result.hits, limit)
 
     def timeline(self, topic: str, filters: SearchFilters = SearchFilters()) -> Timeline:
         """The articles about a topic in date order, each with its sentence closest to the topic."""

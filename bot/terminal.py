@@ -40,9 +40,7 @@ def render_answer(answer: Answer) -> str:
     lines.append("Sources:")
     for citation in answer.citations:
         lines.append(f"  [{citation.n}] {source_line(citation.article)}")
-        # A block quote, not quotation marks: the passage often opens or closes with its own.
-        lines.append(textwrap.fill(" ".join(citation.quote.split()), _WIDTH, initial_indent="      > ",
-                                   subsequent_indent="      > "))
+        lines.append(_block_quote(citation.quote))
     lines.append("")
     lines.append(f"(searched {plural(answer.articles_searched, 'article')})")
     return "\n".join(lines).rstrip()
@@ -179,8 +177,7 @@ def render_timeline(timeline: Timeline) -> str:
     lines = [f"{timeline.topic}: {plural(len(timeline.entries), 'article')}, oldest first", ""]
     for entry in timeline.entries:
         lines.append(source_line(entry.article))
-        lines.append(textwrap.fill(" ".join(entry.sentence.split()), _WIDTH, initial_indent="      > ",
-                                   subsequent_indent="      > "))
+        lines.append(_block_quote(entry.sentence))
     return "\n".join(lines)
 
 
@@ -196,3 +193,9 @@ def render_gaps(groups: list[GapGroup], days: int) -> str:
             lines.append(f"  closest article the archive had: {group.closest['title']}")
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def _block_quote(text: str) -> str:
+    """A quoted passage, indented and marked as a block quote: not in quotation marks, which the
+    passage often opens or closes with itself."""
+    return textwrap.fill(" ".join(text.split()), _WIDTH, initial_indent="      > ", subsequent_indent="      > ")

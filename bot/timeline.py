@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.answering.text_features import content_stems, is_caption
+from embeddings.capping import one_per_article
 from embeddings.dedupe import resemblance, shingles
 from embeddings.models import Article, Hit, SearchFilters
 from embeddings.retrieval import Retriever
@@ -36,6 +37,7 @@ class TimelineConfig:
     same_day_resemblance: float = 0.3  # two entries of one day are one story when their words overlap this much
     min_sentence_words: int = 4        # as answers: datelines and captions ("Pictures.") are never shown
     limit: int = 100
+    closest: int = 3                   # articles shown instead when none is about the topic
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,8 @@ def build_timeline(retriever: Retriever, topic: str, filters: SearchFilters = Se
                    ) -> Timeline:
     """The timeline of `topic` among the articles the filters allow."""
     wide = Retriever(retriever.store, retriever.encoder,
-                     dataclasses.replace(retriever.config, candidates=config.candidates, max_per_article=2,
-                                         part_hits=0))
-    result = wide.search(topic, filters, limit=config.candidates)
+                     dataclasses.replace(retriever.config, candidates=config.candidates, max_per_article=2))
+    result = wide.search(topic, filters, limit=config.candidates, analyse=False)
     by_article: dict[str, list[Hit]] = {}
     for hit in result.hits:
         by_article.setdefault(hit.article.id, []).append(hit)
@@ -80,7 +81,7 @@ def build_timeline(retriever: Retriever, topic: str, filters: SearchFilters = Se
     stored = sentence_vectors([h[0].article.id for h in about]) if sentence_vectors and about else {}
     entries = [_entry(hits, result.query_vector, stored, config) for hits in about]
     entries = _one_a_day(sorted(entries, key=lambda e: (e.article.date or dt.date.max, -e.score)), config)
-    closest = [] if entries else _closest(result.hits)
+    closest = [] if entries else one_per_article(result.hits, config.closest)
     return Timeline(topic, entries[:config.limit], closest, result.articles_searched)
 
 
@@ -136,11 +137,3 @@ def _one_a_day(entries: list[TimelineEntry], config: TimelineConfig) -> list[Tim
         kept.append(entry)
     return kept
 
-
-def _closest(hits: Sequence[Hit], limit: int = 3) -> list[Hit]:
-    seen, closest = set(), []
-    for hit in hits:
-        if hit.article.id not in seen and len(closest) < limit:
-            seen.add(hit.article.id)
-            closest.append(hit)
-    return closest

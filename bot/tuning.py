@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.answering.extractive import ExtractiveConfig
 from bot.answering.policy import AbstentionConfig
 from bot.errors import ConfigError
-from bot.learned import learned_settings
+from bot.learned import learned_settings, load_learned
 from embeddings.retrieval import RetrievalConfig
 
 
@@ -24,8 +24,10 @@ class Tuning:
     @classmethod
     def learned(cls) -> "Tuning":
         """The defaults with every setting learned from the tuning questions applied (bot/learned_weights.json)."""
-        return cls(RetrievalConfig(**learned_settings("retrieval")), ExtractiveConfig(**learned_settings("extractive")),
-                   AbstentionConfig(**learned_settings("abstention")))
+        sections = load_learned()
+        return cls(RetrievalConfig(**learned_settings("retrieval", sections)),
+                   ExtractiveConfig(**learned_settings("extractive", sections)),
+                   AbstentionConfig(**learned_settings("abstention", sections)))
 
     def with_overrides(self, pairs: Sequence[str]) -> "Tuning":
         """A copy with each `name=value` applied to the config that has a field of that name."""

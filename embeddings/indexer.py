@@ -17,12 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.archive import discover
-from embeddings.chunking import (
-    CHUNKER_VERSION,
-    ChunkingPolicy,
-    chunk_article,
-    embedding_text,
-)
+from embeddings.chunking import CHUNKER_VERSION, ChunkingPolicy, chunk_article, embedding_text
 from embeddings.encoders import Encoder
 from embeddings.encoders.span_pooling import Span, encode_with_spans
 from embeddings.errors import ParseError

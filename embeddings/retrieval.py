@@ -115,8 +115,13 @@ class Retriever:
         self.config = config
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), limit: int | None = None,
-               mode: str = "hybrid") -> RetrievalResult:
-        """Hits for query, best first; mode "dense" or "text" ranks by one signal alone (for evaluation)."""
+               mode: str = "hybrid", *, analyse: bool = True) -> RetrievalResult:
+        """Hits for query, best first; mode "dense" or "text" ranks by one signal alone (for evaluation).
+
+        A hybrid search also looks up what an answer needs (`analyse`): the archive's findings on the
+        query's names, and each part of a compound question searched alone. A listing (search
+        results, a timeline) needs only the hits.
+        """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         limit = self.config.limit if limit is None else limit
@@ -130,14 +135,19 @@ class Retriever:
             candidates = self._candidates(snap, query, vector, filters, mode)
             searched = snap.article_count(filters)
             period = date_scope(query)
-            self._score(candidates, period, mode)
-            candidates.sort(key=lambda c: -c.score)
-            ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
-            capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
-            hits = list(itertools.islice(capped, limit))
-            names = self._find_names(snap, query, hits, filters) if mode == "hybrid" and hits else ()
-            parts = self._parts(snap, query, filters) if mode == "hybrid" and self.config.part_hits else ()
+            hits = self._ranked_hits(candidates, period, mode, limit)
+            analysed = analyse and mode == "hybrid"
+            names = self._find_names(snap, query, hits, filters) if analysed and hits else ()
+            parts = self._parts(snap, query, filters) if analysed and self.config.part_hits else ()
         return RetrievalResult(hits, searched, query, vector, filters, period, names, parts)
+
+    def _ranked_hits(self, candidates: list[_Candidate], period: DateScope | None, mode: str, limit: int) -> list[Hit]:
+        """The best `limit` hits of the candidates: scored, one copy of a story, a few passages an article."""
+        self._score(candidates, period, mode)
+        candidates.sort(key=lambda c: -c.score)
+        ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
+        capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
+        return list(itertools.islice(capped, limit))
 
     def _parts(self, snap: Snapshot, query: str, filters: SearchFilters) -> tuple[PartResult, ...]:
         """Each part of a question that asks two things, searched alone: the second thing's article is
@@ -146,11 +156,8 @@ class Retriever:
         for part in question_parts(query):
             vector = self.encoder.encode_query(part)
             candidates = self._candidates(snap, part, vector, filters, "hybrid")
-            self._score(candidates, date_scope(part), "hybrid")
-            candidates.sort(key=lambda c: -c.score)
-            ranked = (Hit(c.chunk, c.article, c.score, c.cosine, _why(c)) for c in candidates)
-            capped = cap_per_group(unique_stories(ranked), lambda h: h.article.id, self.config.max_per_article)
-            found.append(PartResult(part, vector, list(itertools.islice(capped, self.config.part_hits))))
+            hits = self._ranked_hits(candidates, date_scope(part), "hybrid", self.config.part_hits)
+            found.append(PartResult(part, vector, hits))
         return tuple(found)
 
     def _candidates(self, snap: Snapshot, query: str, vector: np.ndarray, filters: SearchFilters,

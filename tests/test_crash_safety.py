@@ -19,13 +19,7 @@ import pytest
 
 from bot.service import ArchivistService
 from bot.settings import Settings
-from tests.crash_harness import (
-    Launcher,
-    archive_state,
-    expected_counts,
-    kill_in_phase,
-    read_state,
-)
+from tests.crash_harness import Launcher, archive_state, expected_counts, kill_in_phase, read_state
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 # How long after a phase is announced the kill may come: each phase's typical length here.

@@ -13,14 +13,7 @@ from bot.discord_app.checks import OnCooldown
 from bot.discord_app.errors import GENERIC_TEXT
 from bot.discord_app.feedback import ALREADY, THANKS, FeedbackButton, feedback_view
 from bot.errors import InvalidQuestionError
-from tests.discord_fakes import (
-    GUILD_ID,
-    interaction,
-    invoke,
-    member,
-    running_bot,
-    thread,
-)
+from tests.discord_fakes import GUILD_ID, interaction, invoke, member, running_bot, thread
 
 pytestmark = pytest.mark.asyncio
 HIRING = "What did Alibaba's CEO say about hiring?"

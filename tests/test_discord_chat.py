@@ -5,15 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from tests.discord_fakes import (
-    BOT_ID,
-    GUILD_ID,
-    bot_answer_message,
-    member,
-    message,
-    running_bot,
-    thread,
-)
+from tests.discord_fakes import BOT_ID, GUILD_ID, bot_answer_message, member, message, running_bot, thread
 
 pytestmark = pytest.mark.asyncio
 HIRING = "What did Alibaba's CEO say about hiring?"

@@ -7,12 +7,7 @@ import json
 import pytest
 
 from bot.errors import ArchivistError
-from bot.evaluation import (
-    answer_length,
-    evidence_coverage,
-    load_questions,
-    retrieval_metrics,
-)
+from bot.evaluation import answer_length, evidence_coverage, load_questions, retrieval_metrics
 
 
 def test_retrieval_metrics():

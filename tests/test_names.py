@@ -8,11 +8,7 @@ import pytest
 
 from bot.service import ArchivistService
 from bot.settings import Settings
-from embeddings.names import (
-    is_descriptive,
-    mentions_name,
-    question_names,
-)
+from embeddings.names import is_descriptive, mentions_name, question_names
 
 
 def test_question_names_skip_the_first_word_months_titles_and_possessives():

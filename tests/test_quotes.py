@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from bot.answering.quotes import (
-    outside_quotes,
-    speaker_match,
-    speaker_query,
-    statements,
-)
+from bot.answering.quotes import outside_quotes, speaker_match, speaker_query, statements
 from bot.answering.text_features import content_stems
 
 ARTICLE = [

@@ -7,13 +7,7 @@ import json
 
 from bot.terminal import progress_line, rebuild_notice, render_report
 from embeddings.errors import ModelMismatchError, ReindexBusyError
-from embeddings.report import (
-    MAX_LISTED,
-    CappedList,
-    Failure,
-    ReindexProgress,
-    ReindexReport,
-)
+from embeddings.report import MAX_LISTED, CappedList, Failure, ReindexProgress, ReindexReport
 from embeddings.store import IndexInfo
 
 INFO = IndexInfo(model="old/model", dimension=384, articles=1234, chunks=5000,

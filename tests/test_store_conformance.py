@@ -9,12 +9,7 @@ import numpy as np
 import pytest
 
 from embeddings.chunking import embedding_text
-from embeddings.errors import (
-    IndexNotBuiltError,
-    ModelMismatchError,
-    ReindexBusyError,
-    StoreError,
-)
+from embeddings.errors import IndexNotBuiltError, ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.sentence_vectors import pack, sentences_in_chunk
 from embeddings.store import Store

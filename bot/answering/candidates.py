@@ -9,12 +9,7 @@ import numpy as np
 
 from bot.answering.quotes import SpeakerQuery, speaker_match, statements
 from bot.answering.sources import SourceArticle
-from bot.answering.text_features import (
-    answer_types,
-    content_stems,
-    is_caption,
-    type_match,
-)
+from bot.answering.text_features import answer_types, content_stems, is_caption, type_match
 from embeddings.encoders import Encoder
 from embeddings.sentence_vectors import ArticleSentenceVectors
 from embeddings.sentences import sentence_spans
@@ -65,12 +60,9 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_w
     for source in sources:
         body = source.article.body
         spans = sentence_spans(body)
-        wanted = {0}
-        for hit in source.hits:
-            wanted.update(i for i, (s, e) in enumerate(spans) if s < hit.chunk.end and e > hit.chunk.start)
-        speech = _speech_by(speaker, [body[s:e] for s, e in spans], reported_speech)
-        wanted.update(speech)
         passages = {i for i, (s, e) in enumerate(spans) for hit in source.hits if s < hit.chunk.end and e > hit.chunk.start}
+        speech = _speech_by(speaker, [body[s:e] for s, e in spans], reported_speech)
+        wanted = {0} | passages | speech.keys()
         for index in sorted(wanted):
             start, end = spans[index]
             if len(body[start:end].split()) >= min_words and not is_caption(body, start, end):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.answering import prompt, support
@@ -92,8 +92,8 @@ class ComposedAnswerer:
         deadline = started + self.client.config.timeout_seconds
         stream = SentenceStream()
         # The passages are analysed for the check while the model reads them (socket waits free the GIL).
-        cited = [Passage(p.hit.chunk.text, p.hit.article.title, p.hit.article.date) for p in draft.passages]
-        warming = threading.Thread(target=support.prepare, args=(cited, self.words), daemon=True)
+        warming = threading.Thread(target=support.prepare, args=(list(draft.checked.values()), self.words),
+                                   daemon=True)
         warming.start()
         pieces = self.client.stream(chat, max_tokens=self.config.max_tokens, deadline=deadline)
         try:
@@ -129,15 +129,12 @@ class ComposedAnswerer:
         return replace(answer, answerer="extractive", fallback_reason=reason, dropped=tuple(draft.dropped),
                        model_sentences=draft.written, timings=draft.timings())
 
-    def verify(self, sentence: DraftSentence, passages: Sequence[NumberedPassage]):
+    def verify(self, sentence: DraftSentence, passages: Mapping[int, Passage]):
         """(passage numbers cited that were given, the support verdict) for one written sentence."""
-        given = {p.n: p for p in passages}
-        cites = [n for n in sentence.cites if n in given]
+        cites = [n for n in sentence.cites if n in passages]
         if not cites:
             return cites, None
-        cited = [Passage(given[n].hit.chunk.text, given[n].hit.article.title, given[n].hit.article.date)
-                 for n in cites]
-        return cites, check(sentence.text, cited, self.support, self.words, self.model)
+        return cites, check(sentence.text, [passages[n] for n in cites], self.support, self.words, self.model)
 
 
 class _Draft:
@@ -146,6 +143,8 @@ class _Draft:
     def __init__(self, passages: Sequence[NumberedPassage], owner: ComposedAnswerer,
                  on_progress: Callable[[str], None] | None, started: float) -> None:
         self.passages, self.owner, self.on_progress, self.started = passages, owner, on_progress, started
+        # Each passage as the check reads it: its text, headline and date.
+        self.checked = {p.n: Passage(p.hit.chunk.text, p.hit.article.title, p.hit.article.date) for p in passages}
         self.kept: list[_Kept] = []
         self.dropped: list[Dropped] = []
         self.written = 0
@@ -155,11 +154,10 @@ class _Draft:
         self.order: list[int] = []  # passage numbers in order of first use among kept sentences
 
     def take(self, sentence: DraftSentence) -> None:
-        self.written += 1
         if sentence.text.strip().upper().startswith(prompt.DECLINE):
-            self.written -= 1
             return
-        cites, verdict = self.owner.verify(sentence, self.passages)
+        self.written += 1
+        cites, verdict = self.owner.verify(sentence, self.checked)
         if verdict is None:
             reason = (f"cites {', '.join(f'[{n}]' for n in sentence.cites)}, which no passage given is"
                       if sentence.cites else "cites no passage")

@@ -8,13 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.answering.candidates import (
-    Candidate,
-    gather,
-    measure_similarity,
-    measure_words,
-    stored_vector,
-)
+from bot.answering.candidates import Candidate, gather, measure_similarity, measure_words, stored_vector
 from bot.answering.caveats import period_caveat
 from bot.answering.policy import AbstentionConfig, Grounds, refusal
 from bot.answering.quotes import speaker_query

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from embeddings.capping import one_per_article
 from embeddings.models import Article, Hit
 from embeddings.retrieval import RetrievalResult
 
@@ -86,13 +87,6 @@ class Answerer(Protocol):
 def abstention(question: str, result: RetrievalResult, rule: str, reason: str = "", limit: int = 3,
                answerer: str = "extractive") -> Answer:
     """The honest answer when the archive does not hold one: say so (and why), show the closest articles."""
-    closest, seen = [], set()
-    for hit in result.hits:
-        if hit.article.id not in seen:
-            seen.add(hit.article.id)
-            closest.append(hit)
-        if len(closest) >= limit:
-            break
     text = f"{NOT_FOUND_TEXT} {reason}" if reason else NOT_FOUND_TEXT
-    return Answer(question, text, [], abstained=True, closest=closest, articles_searched=result.articles_searched,
+    return Answer(question, text, [], abstained=True, closest=one_per_article(result.hits, limit), articles_searched=result.articles_searched,
                   retrieved=list(result.hits), abstained_by=rule, answerer=answerer)

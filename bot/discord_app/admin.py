@@ -11,14 +11,7 @@ from discord.ext import commands
 
 from bot.activity import start_of_day_utc
 from bot.discord_app.checks import admin_only
-from bot.discord_app.render_admin import (
-    BUSY_TEXT,
-    gaps_embed,
-    ingest_text,
-    progress_text,
-    report_text,
-    stats_embed,
-)
+from bot.discord_app.render_admin import BUSY_TEXT, gaps_embed, ingest_text, progress_text, report_text, stats_embed
 from embeddings.indexer import ReindexProgress
 
 log = logging.getLogger("archivist.admin")

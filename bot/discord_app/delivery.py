@@ -91,9 +91,8 @@ def writing(text: str) -> str:
 
 async def send_answer(first: Send, rest: Send, answer: Answer, answer_id: str) -> list[discord.Message]:
     """Send the rendered answer: `first` sends the first message, `rest` the others; buttons go last."""
-    from bot.discord_app.feedback import (
-        feedback_view,  # the feedback cog owns the buttons
-    )
+    # The feedback cog owns the buttons.
+    from bot.discord_app.feedback import feedback_view
 
     rendered = render_answer(answer, answer_id)
     sent = []

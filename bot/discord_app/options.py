@@ -13,16 +13,20 @@ from bot.discord_app.limits import CHOICE_CHARS, CHOICES
 T = TypeVar("T")
 
 
-def filter_options() -> Callable[[T], T]:
-    """Name and describe a command's `date_from`, `date_to` and `tag` parameters as Discord shows them.
+def filter_options(tag: bool = True) -> Callable[[T], T]:
+    """Name and describe a command's `date_from`, `date_to` and (with `tag`) `tag` parameters as Discord
+    shows them.
 
     `from` is a Python keyword, so the parameters are renamed for Discord: people type from/to.
     """
+    described = {"date_from": "Only articles on or after this date (YYYY-MM-DD)",
+                 "date_to": "Only articles on or before this date (YYYY-MM-DD)"}
+    if tag:
+        described["tag"] = "Only articles with this tag"
+
     def decorator(command: T) -> T:
         command = app_commands.rename(date_from="from", date_to="to")(command)
-        return app_commands.describe(date_from="Only articles on or after this date (YYYY-MM-DD)",
-                                     date_to="Only articles on or before this date (YYYY-MM-DD)",
-                                     tag="Only articles with this tag")(command)
+        return app_commands.describe(**described)(command)
     return decorator
 
 

@@ -5,13 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.activity import ActivityStats
-from bot.discord_app.limits import (
-    EMBED_FIELDS,
-    FIELD_NAME,
-    FIELD_VALUE,
-    MESSAGE_CHARS,
-    truncate,
-)
+from bot.discord_app.limits import EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, MESSAGE_CHARS, truncate
 from bot.discord_app.safety import escape
 from bot.gaps import GapGroup
 from bot.service import IndexStats, IngestOutcome

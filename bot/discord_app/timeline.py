@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.checks import question_cooldown
+from bot.discord_app.options import filter_options
 from bot.discord_app.render import timeline_pages
 from bot.filters import filters_from_text
 
@@ -67,10 +68,8 @@ class Timelines(commands.Cog):
         self.bot.remove_dynamic_items(TimelinePageButton)
 
     @app_commands.command(name="timeline", description="The archive's articles about a topic, in date order")
-    @app_commands.rename(date_from="from", date_to="to")
-    @app_commands.describe(topic="A story or subject, e.g. the HP-Compaq merger",
-                           date_from="Only articles on or after this date (YYYY-MM-DD)",
-                           date_to="Only articles on or before this date (YYYY-MM-DD)")
+    @app_commands.describe(topic="A story or subject, e.g. the HP-Compaq merger")
+    @filter_options(tag=False)
     @question_cooldown()
     async def timeline(self, interaction: discord.Interaction, topic: str, date_from: str | None = None,
                        date_to: str | None = None) -> None:

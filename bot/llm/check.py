@@ -42,8 +42,7 @@ def check_endpoint(service, question: str) -> CheckReport:
     settings = service.settings
     settings.check_answerer("composed")
     report = CheckReport(settings.llm_url, question)
-    client = ChatClient(LLMConfig(settings.llm_url, settings.llm_model, settings.llm_api_key,
-                                  settings.llm_timeout_seconds, 1))
+    client = ChatClient(LLMConfig.of(settings, concurrency=1))
     try:
         report.models = client.models()
     except LLMError as exc:

@@ -15,7 +15,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -43,6 +43,12 @@ class LLMConfig:
     api_key: str = field(default="", repr=False)
     timeout_seconds: float = 60.0
     concurrency: int = 2
+
+    @classmethod
+    def of(cls, settings, concurrency: int | None = None) -> "LLMConfig":
+        """The ARCHIVIST_LLM_* values of a Settings (`concurrency` overrides its requests in flight)."""
+        return cls(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_seconds,
+                   settings.llm_concurrency if concurrency is None else concurrency)
 
 
 class ChatClient:
@@ -160,38 +166,31 @@ class ChatClient:
                     yield piece
 
     def _read_line(self, response: "_Response", deadline: float) -> str | None:
-        self._arm(response, deadline)
-        try:
-            raw = response.raw.readline(65536)
-        except (socket.timeout, TimeoutError):
-            raise LLMError(self._timeout_reason()) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise LLMError(f"the model server broke off the answer ({type(exc).__name__})") from None
+        raw = self._read(response, deadline, lambda: response.raw.readline(65536))
         if not raw:
             return None
         return raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
     def _read_all(self, response: "_Response", deadline: float) -> str:
+        read = response.raw.read1 if hasattr(response.raw, "read1") else response.raw.read
         chunks = []
-        while True:
-            self._arm(response, deadline)
-            try:
-                chunk = response.raw.read1(65536) if hasattr(response.raw, "read1") else response.raw.read(65536)
-            except (socket.timeout, TimeoutError):
-                raise LLMError(self._timeout_reason()) from None
-            except (OSError, http.client.HTTPException) as exc:
-                raise LLMError(f"the model server broke off the answer ({type(exc).__name__})") from None
-            if not chunk:
-                return b"".join(chunks).decode("utf-8", errors="replace")
+        while chunk := self._read(response, deadline, lambda: read(65536)):
             chunks.append(chunk)
+        return b"".join(chunks).decode("utf-8", errors="replace")
 
-    def _arm(self, response: "_Response", deadline: float) -> None:
-        """Bound the next socket wait by what is left of the deadline."""
+    def _read(self, response: "_Response", deadline: float, read: Callable[[], bytes]) -> bytes:
+        """One read of the response, its wait bounded by what is left of the deadline."""
         left = deadline - time.monotonic()
         if left <= 0:
             raise LLMError(self._timeout_reason())
         if response.conn.sock is not None:
             response.conn.sock.settimeout(left)
+        try:
+            return read()
+        except (socket.timeout, TimeoutError):
+            raise LLMError(self._timeout_reason()) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise LLMError(f"the model server broke off the answer ({type(exc).__name__})") from None
 
     @staticmethod
     def _content_of_json(body: str) -> str:

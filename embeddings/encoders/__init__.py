@@ -67,9 +67,7 @@ def load_encoder(model: str = DEFAULT_MODEL, *, backend: str = DEFAULT_BACKEND, 
     if backend == "torch":
         def build_torch() -> Encoder:
             # Imported here so that importing the package never pulls in torch.
-            from embeddings.encoders.sentence_transformers_encoder import (
-                SentenceTransformerEncoder,
-            )
+            from embeddings.encoders.sentence_transformers_encoder import SentenceTransformerEncoder
 
             return SentenceTransformerEncoder(model, threads=threads)
 

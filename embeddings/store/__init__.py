@@ -5,14 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from embeddings.errors import StoreError
-from embeddings.store.base import (
-    IndexInfo,
-    ScoredChunk,
-    Snapshot,
-    Store,
-    StoredArticleState,
-    StoreWriter,
-)
+from embeddings.store.base import IndexInfo, ScoredChunk, Snapshot, Store, StoredArticleState, StoreWriter
 from embeddings.store.sqlite_store import INDEX_FILENAME, SQLiteStore
 
 __all__ = [

@@ -11,26 +11,13 @@ from pgvector.psycopg import register_vector
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from embeddings.errors import (
-    ModelMismatchError,
-    ReindexBusyError,
-    StoreError,
-)
+from embeddings.errors import ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, SearchFilters
 from embeddings.sentence_vectors import ArticleSentenceVectors, by_article
 from embeddings.store.base import IndexInfo, require_model
 from embeddings.store.index_meta import info_from_meta
-from embeddings.store.postgres_schema import (
-    REINDEX_LOCK,
-    ensure_vector_index,
-    lock_keys,
-    migrate,
-)
-from embeddings.store.postgres_search import (
-    ARTICLE_SELECT,
-    PostgresSnapshot,
-    article_filter_sql,
-)
+from embeddings.store.postgres_schema import REINDEX_LOCK, ensure_vector_index, lock_keys, migrate
+from embeddings.store.postgres_search import ARTICLE_SELECT, PostgresSnapshot, article_filter_sql
 from embeddings.store.postgres_writer import PostgresWriter, clear_index, finish
 from embeddings.store.rows import article_from_row
 

@@ -10,11 +10,7 @@ import psycopg
 from embeddings.models import Article, Chunk
 from embeddings.store.base import StoredArticleState, StoredEmbedding, check_put
 from embeddings.store.index_meta import committed_meta
-from embeddings.store.postgres_schema import (
-    TEXT_CONFIG,
-    TITLE_WEIGHT,
-    drop_other_vector_indexes,
-)
+from embeddings.store.postgres_schema import TEXT_CONFIG, TITLE_WEIGHT, drop_other_vector_indexes
 from embeddings.store.postgres_search import vector_array
 from embeddings.store.rows import ARTICLE_COLUMNS, article_to_row
 

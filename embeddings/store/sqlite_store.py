@@ -12,11 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.errors import (
-    ModelMismatchError,
-    ReindexBusyError,
-    StoreError,
-)
+from embeddings.errors import ModelMismatchError, ReindexBusyError, StoreError
 from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.sentence_vectors import ArticleSentenceVectors, by_article
 from embeddings.store.base import (
@@ -29,12 +25,7 @@ from embeddings.store.base import (
     require_model,
 )
 from embeddings.store.index_meta import committed_meta, info_from_meta
-from embeddings.store.rows import (
-    ARTICLE_COLUMNS,
-    article_from_row,
-    article_to_row,
-    chunks_in_order,
-)
+from embeddings.store.rows import ARTICLE_COLUMNS, article_from_row, article_to_row, chunks_in_order
 from embeddings.store.sqlite_schema import migrate
 from embeddings.store.sqlite_text import ranked_rowids
 from embeddings.store.sqlite_vectors import COMPRESS_ABOVE, exact_rescore, load_vectors
