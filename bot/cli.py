@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = commands.add_parser("sync", help="publish the bot's slash commands to Discord (after adding or changing them)")
     sync.add_argument("--guild", type=int, metavar="ID", help="only this server, at once (for testing); default: everywhere")
+    sync.add_argument("--clear", action="store_true",
+                      help="remove the commands synced to --guild (duplicates left from testing); global ones stay")
     sync.set_defaults(handler=_sync)
     return parser
 
@@ -310,7 +312,10 @@ def _run(args: argparse.Namespace, service: ArchivistService) -> int:
 def _sync(args: argparse.Namespace, service: ArchivistService) -> int:
     from bot.discord_app.runner import sync_commands
 
-    names = sync_commands(service, service.settings, args.guild)
+    names = sync_commands(service, service.settings, args.guild, clear=args.clear)
+    if args.clear:
+        print(f"Removed server {args.guild}'s own commands; the global ones stay")
+        return 0
     where = f"server {args.guild}" if args.guild else "every server (global commands can take a while to appear)"
     print(f"Synced {len(names)} command(s) to {where}: {', '.join('/' + n for n in names)}")
     return 0

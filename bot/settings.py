@@ -27,10 +27,13 @@ class Settings:
     torch_threads: int = 0  # cores for the model (torch threads, onnx workers); 0: every available core
     encoder_backend: str = DEFAULT_BACKEND  # "onnx" (int8, fast) or "torch" (fp32 sentence-transformers)
     cache_dir: Path | None = None  # None: $XDG_CACHE_HOME/archivist or ~/.cache/archivist
-    # -- the Discord bot (see the README's "Discord bot" section) --
+    # -- the Discord bot (see docs/discord.md) --
     discord_token: str = field(default="", repr=False, metadata={"env": "DISCORD_TOKEN"})
-    admin_role_ids: tuple[int, ...] = ()   # roles allowed to use /admin without Manage Server
-    admin_user_ids: tuple[int, ...] = ()   # users allowed to use /admin without Manage Server
+    # Roles and users allowed to use /admin without Manage Server (in servers only). Either list makes
+    # `archivist sync` publish /admin for every member, since Discord hides it from members without
+    # Manage Server; the bot's own check then refuses everyone else.
+    admin_role_ids: tuple[int, ...] = ()
+    admin_user_ids: tuple[int, ...] = ()
     cooldown_seconds: int = 10             # per-user wait between questions (0: none)
     message_content_intent: bool = False   # privileged: lets follow-ups in answer threads skip the @mention
     answer_in_thread: bool = False         # default for servers that have not chosen with /admin threads

@@ -11,11 +11,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.answering import Answer, Citation
-from bot.discord_app import limits
 from bot.discord_app.limits import split_text, truncate
-from bot.discord_app.render import article_pages, render_answer, render_hits
+from bot.discord_app.render import article_pages, render_answer, render_hits, timeline_pages
+from bot.discord_app.render_admin import gaps_embed
 from bot.discord_app.safety import escape, safe_url
+from bot.gaps import GapGroup
+from bot.timeline import Timeline, TimelineEntry
 from embeddings.models import Article, Chunk, Hit
+from tests.discord_api import limits as discord_limits
 
 PING_TEXT = "Call @everyone and @here, ping <@&123456789012345678> and <@!123456789012345678> now. **Bold** _it_"
 
@@ -39,18 +42,11 @@ def long_answer(citations: int = 40, quote_chars: int = 3000) -> Answer:
 
 
 def assert_within_limits(messages: list[list[discord.Embed]]) -> None:
+    """Every message passes the imitation Discord's checks (the documented limits, the 6,000 total included)."""
     assert messages
     for embeds in messages:
-        assert 1 <= len(embeds) <= limits.EMBEDS_PER_MESSAGE
-        assert sum(len(e) for e in embeds) <= limits.EMBED_TOTAL
-        for embed in embeds:
-            assert len(embed.title or "") <= limits.EMBED_TITLE
-            assert len(embed.description or "") <= limits.EMBED_DESCRIPTION
-            assert len(embed.fields) <= limits.EMBED_FIELDS
-            for item in embed.fields:
-                assert 0 < len(item.name) <= limits.FIELD_NAME and 0 < len(item.value) <= limits.FIELD_VALUE
-            assert len(embed.footer.text or "") <= limits.FOOTER_TEXT
-            embed.to_dict()  # serialisable as discord.py would send it
+        assert embeds
+        discord_limits.check_message({"embeds": [e.to_dict() for e in embeds]}, creating=True)
 
 
 def test_a_very_long_answer_fits_every_limit_and_keeps_every_citation_whole():
@@ -144,3 +140,127 @@ def test_truncate_adds_an_ellipsis_and_respects_the_limit():
     assert truncate("short", 10) == "short"
     cut = truncate("one two three four five six", 12)
     assert cut.endswith("…") and len(cut) <= 12 and cut.startswith("one two")
+
+
+# -- worst-case article text: every render within every limit --------------------------------------
+
+_MARKS = "\u0301\u0308\u20dd"  # combining characters: each a code point of its own
+_ALPHABET = list("abcdefghij klmnop.,!?\n*_~`|>#-[]()@<>\\") + list(_MARKS)
+_SIZES = (0, 1, 40, 300, 1100, 2500)  # worst cases are drawn as often as small ones
+
+
+def sized(alphabet: list[str], sizes: tuple[int, ...] = _SIZES) -> st.SearchStrategy[str]:
+    """Text of one of `sizes` characters: a drawn piece repeated (long inputs, little for hypothesis to draw)."""
+    piece = st.text(alphabet=st.sampled_from(alphabet), min_size=1, max_size=60)
+    return st.tuples(st.sampled_from(sizes), piece).map(lambda t: (t[1] * (t[0] // len(t[1]) + 1))[:t[0]])
+
+
+TEXT = sized(_ALPHABET)
+LONG_WORDS = sized(list("aeiou" + _MARKS), (1, 700, 2500))  # one enormous word: nowhere to cut but characters
+URL_SIZES = st.sampled_from([0, 200, 600, 750, 1200, 2028])  # safe_url allows up to 2,048 characters
+URLS = st.one_of(st.none(), URL_SIZES.map(lambda n: "https://example.org/" + "p" * n), st.text(max_size=50))
+TAGS = st.sampled_from([0, 3, 200]).flatmap(
+    lambda n: st.lists(st.text(alphabet="abcdefg-", min_size=1, max_size=40), min_size=n, max_size=n))
+HEADLINES = st.one_of(TEXT, LONG_WORDS)
+
+
+@st.composite
+def articles(draw, n: int = 1) -> Article:
+    body = draw(st.one_of(TEXT, LONG_WORDS)) or "x"
+    return Article(id=f"a{n}-" + draw(st.text(alphabet="abc", max_size=300)), title=draw(HEADLINES) or "t", body=body,
+                   date=dt.date(2015, 5, n % 28 + 1), url=draw(URLS), tags=tuple(draw(TAGS)))
+
+
+def hit_of(article: Article) -> Hit:
+    return Hit(chunk=Chunk(f"{article.id}#0", article.id, 0, article.body, 0, len(article.body)), article=article,
+               score=1.0, dense_score=0.8)
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(st.lists(articles(), min_size=1, max_size=30), TEXT, st.booleans())
+def test_any_answer_fits(cited, text, abstained):
+    hits = [hit_of(a) for a in cited]
+    citations = [Citation(n, hit, 0, len(hit.article.body)) for n, hit in enumerate(hits, start=1)]
+    answer = Answer(text[:500] or "?", text or "…", [] if abstained else citations, abstained=abstained,
+                    closest=hits[:3] if abstained else [], articles_searched=len(hits))
+    assert_within_limits(render_answer(answer, "0123456789abcdef"))
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(st.lists(articles(), max_size=10), TEXT)
+def test_any_search_results_fit(found, query):
+    assert_within_limits(render_hits(query[:500], [hit_of(a) for a in found]))
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(articles())
+def test_any_article_fits_page_by_page(article):
+    pages = article_pages(article)
+    assert_within_limits([[page] for page in pages])
+    assert pages[0].url in (None, safe_url(article.url))
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(st.lists(articles(), max_size=40), TEXT, st.booleans())
+def test_any_timeline_fits_page_by_page(about, topic, none):
+    entries = [TimelineEntry(a, 0, len(a.body), 0.5) for a in about]
+    timeline = Timeline(topic or "t", [] if none else entries, [hit_of(a) for a in about[:3]], len(about))
+    pages = timeline_pages(timeline)
+    assert_within_limits([[page] for page in pages])
+    if entries and not none:
+        assert sum(len(p.fields) for p in pages) == len(entries)  # every entry on some page
+        assert all(p.footer.text == f"Page {n} of {len(pages)}" for n, p in enumerate(pages, start=1))
+
+
+GROUPS = st.lists(st.builds(GapGroup, label=HEADLINES, questions=st.lists(TEXT.filter(bool), min_size=1, max_size=5),
+                            closest=st.one_of(st.none(), st.builds(lambda t: {"article_id": "a", "title": t or "t"},
+                                                                    HEADLINES))), max_size=40)
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(GROUPS, st.integers(1, 3650))
+def test_any_gap_groups_fit_one_message(groups, days):
+    embed = gaps_embed(groups, days)
+    assert_within_limits([[embed]])
+    if len(groups) > len(embed.fields):
+        assert "smaller group" in embed.footer.text
+
+
+def test_25_long_gap_groups_share_the_message():
+    groups = [GapGroup(f"topic {n} " * 20, ["Why " + "so long? " * 250] * 3, {"article_id": "a", "title": "T" * 300})
+              for n in range(25)]
+    embed = gaps_embed(groups, 30)
+    assert_within_limits([[embed]])
+    assert len(embed.fields) >= 10  # shared out, not the first few taking everything
+
+
+def test_a_citation_with_a_url_of_2048_characters_keeps_its_headline_and_quote():
+    url = "https://example.org/" + "p" * 2028
+    hit = make_hit(1, "The quoted sentence is here.", title="Headline with a very long link", url=url)
+    answer = Answer("q", "The quoted sentence is here. [1]", [Citation(1, hit, 0, 28)], abstained=False)
+    [[embed]] = render_answer(answer)
+    value = embed.fields[0].value
+    assert value.startswith("**Headline with a very long link**") and "> The quoted sentence is here." in value
+    assert url not in value
+
+
+def test_two_hundred_tags_are_counted_not_listed():
+    article = Article(id="a", title="T", body="Body.", tags=tuple(f"tag-{n:03d}-of-a-long-list" for n in range(200)))
+    [page] = article_pages(article)
+    assert "tag-000" in page.description and "more" in page.description and len(page.description) < 1000
+
+
+def test_truncate_never_fails_whatever_the_room():
+    for limit in range(0, 6):
+        assert len(truncate("a" * 50, limit)) <= limit
+    assert truncate("\\*\\*", 1) == ""  # never ends on an escaping backslash
+
+
+def test_a_timeline_about_nothing_fits_with_its_closest_articles_at_their_longest():
+    worst = Article(id="a", title="*" * 400, body="_" * 3000, date=dt.date(2015, 5, 14),
+                    url="https://example.org/" + "p" * 380)  # a linked headline just under the linking limit
+    timeline = Timeline("#" * 4000, [], [hit_of(worst)] * 3, 3)
+    [page] = timeline_pages(timeline)
+    assert_within_limits([[page]])
+    assert len(page.fields) == 3 and all(f.value.startswith("**\\*") for f in page.fields)  # too long to link
+    assert all("\\_" * 100 in f.value for f in page.fields)  # one enormous word is cut, not dropped

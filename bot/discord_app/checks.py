@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import ArchivistBot
 
 T = TypeVar("T")
 
@@ -40,40 +43,34 @@ def is_admin(interaction: discord.Interaction, settings: Settings) -> bool:
     if user.id in settings.admin_user_ids:
         return True
     if interaction.guild is None:
-        return False  # in DMs only the user allow-list counts
+        return False  # /admin is guild-only; no role counts outside a server
     if any(role.id in settings.admin_role_ids for role in getattr(user, "roles", ())):
         return True
     return bool(interaction.permissions.manage_guild)
 
 
+def admin_visibility(settings: Settings) -> discord.Permissions | None:
+    """The default_member_permissions /admin is published with.
+
+    Discord enforces them itself: members without Manage Server neither see nor run the command unless
+    a server admin adds an override (Server Settings → Integrations). So with an allow-list, /admin is
+    published for every member and the real check (require_admin) refuses all but the listed ones.
+    """
+    if settings.admin_role_ids or settings.admin_user_ids:
+        return None
+    return discord.Permissions(manage_guild=True)
+
+
 async def require_admin(interaction: discord.Interaction) -> bool:
-    if not is_admin(interaction, interaction.client.settings):
+    settings = getattr(interaction.client, "settings", None)
+    if not isinstance(settings, Settings) or not is_admin(interaction, settings):
         raise NotAdmin()
     return True
 
 
-async def _admin_interaction_check(self: object, interaction: discord.Interaction) -> bool:
-    return await require_admin(interaction)
-
-
-def admin_only() -> Callable[[T], T]:
-    """Hide a command (or a whole GroupCog) from members without Manage Server, and refuse them.
-
-    `default_permissions` is only a hint that server admins can change, so the real check runs
-    on every use and lets allow-listed roles and users (ARCHIVIST_ADMIN_ROLE_IDS/_USER_IDS) through.
-    """
-    def decorator(target: T) -> T:
-        target = app_commands.default_permissions(manage_guild=True)(target)
-        if isinstance(target, type):  # a GroupCog: the cog's interaction_check guards every subcommand
-            target.interaction_check = _admin_interaction_check
-            return target
-        return app_commands.check(require_admin)(target)
-    return decorator
-
-
 def question_cooldown() -> Callable[[T], T]:
     """One question per user per ARCHIVIST_COOLDOWN_SECONDS, shared with the chat path."""
-    async def predicate(interaction: discord.Interaction) -> bool:
+    async def predicate(interaction: discord.Interaction[ArchivistBot]) -> bool:
         wait = interaction.client.question_cooldowns.take_turn(interaction.user.id)
         if wait > 0:
             raise OnCooldown(wait)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -11,7 +13,11 @@ from discord.ext import commands
 
 from bot.activity import ActivityLog
 from bot.cooldown import Cooldowns
+from bot.discord_app.choices import ChoiceMemory
+from bot.discord_app.clock import Clock, SystemClock
 from bot.discord_app.errors import report_error
+from bot.discord_app.pacing import StreamPacer
+from bot.discord_app.workers import Workers, answer_workers
 from bot.service import ArchivistService
 from bot.settings import Settings
 
@@ -37,7 +43,7 @@ class ArchivistTree(app_commands.CommandTree):
 def intents_for(settings: Settings) -> discord.Intents:
     """Default intents; Message Content (privileged) only when the setting asks for it.
 
-    Mentions, replies to the bot and DMs carry their text without it.
+    Mentions, replies that keep their ping and DMs carry their text without it.
     """
     intents = discord.Intents.default()
     intents.message_content = settings.message_content_intent
@@ -45,33 +51,59 @@ def intents_for(settings: Settings) -> discord.Intents:
 
 
 class ArchivistBot(commands.Bot):
-    """The bot. Commands are slash commands; the tree is synced only by `archivist sync`."""
+    """The bot. Commands are slash commands; the tree is synced only by `archivist sync`.
+
+    `clock` is the time the bot reads for interaction tokens, cooldowns and button expiry (tests move it).
+    """
 
     def __init__(self, service: ArchivistService, settings: Settings, activity: ActivityLog | None = None,
-                 *, warm_up: bool = True) -> None:
+                 *, warm_up: bool = True, clock: Clock | None = None) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents_for(settings), help_command=None,
                          allowed_mentions=discord.AllowedMentions.none(), tree_cls=ArchivistTree)
         self.service = service
         self.settings = settings
         self.activity_log = activity or ActivityLog.in_data_dir(settings.data_dir)
-        self.question_cooldowns = Cooldowns(settings.cooldown_seconds)
+        self.clock: Clock = clock or SystemClock()
+        self.question_cooldowns = Cooldowns(settings.cooldown_seconds, clock=self.clock.now)
+        self.workers = Workers(answer_workers(settings))
+        self.choices = ChoiceMemory(service, self.workers, self.clock.now)
+        self.stream_pacer = StreamPacer(self.clock)
         self._warm_up = warm_up
         self._background: set[asyncio.Task] = set()
 
     async def setup_hook(self) -> None:
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.in_background(self.choices.refresh(), "autocomplete")
         if self._warm_up:  # load the model in a thread while the gateway connects
-            task = asyncio.create_task(self._warm())
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            self.in_background(self._warm(), "warm up")
+
+    def in_background(self, work: Coroutine[Any, Any, Any], name: str) -> asyncio.Task:
+        """Run work that outlives the event that started it (kept referenced until it ends)."""
+        task = asyncio.create_task(work, name=f"archivist-bg: {name}")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    def later(self, seconds: float, work: Callable[[], Awaitable[None]], name: str) -> asyncio.Task:
+        """Run work after `seconds` on the bot's clock (button expiry)."""
+        async def wait_then_run() -> None:
+            await self.clock.sleep(seconds)
+            await work()
+        return self.in_background(wait_then_run(), name)
 
     async def _warm(self) -> None:
         try:
-            await asyncio.to_thread(self.service.warm_up)
+            await self.workers.answer(self.service.warm_up)
             log.info("model loaded and index opened")
         except Exception:  # noqa: BLE001 - the first question will report the problem to the user too
             log.exception("warming up failed; questions will fail until it is fixed")
+
+    async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await super().close()
+        self.workers.shutdown()
 
     async def on_ready(self) -> None:
         log.info("connected as %s (%s) to %d server(s)", self.user, getattr(self.user, "id", "?"), len(self.guilds))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 
 import discord
 from discord.ext import commands
+
+from bot.discord_app.client import ArchivistBot
 
 log = logging.getLogger("archivist.discord")
 
@@ -34,15 +35,18 @@ class FeedbackButton(
         self.answer_id = answer_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str], /) -> "FeedbackButton":
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item,
+                             match: re.Match[str], /) -> FeedbackButton:
         return cls(match["verdict"], match["answer_id"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        recorded = await asyncio.to_thread(interaction.client.activity_log.feedback.record,
-                                           self.answer_id, interaction.user.id, self.verdict)
+    async def callback(self, interaction: discord.Interaction[ArchivistBot]) -> None:  # type: ignore[override]
+        # Acknowledged before the database: the activity log may be slow, Discord's deadline is 3 seconds.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        bot = interaction.client
+        recorded = await bot.workers.quick(bot.activity_log.feedback.record, self.answer_id, interaction.user.id,
+                                           self.verdict)
         log.info("feedback %s on answer %s by %s (new=%s)", self.verdict, self.answer_id, interaction.user.id, recorded)
-        await interaction.response.send_message(THANKS if recorded else ALREADY, ephemeral=True)
+        await interaction.followup.send(THANKS if recorded else ALREADY, ephemeral=True)
 
 
 def feedback_view(answer_id: str) -> discord.ui.View:
@@ -56,7 +60,7 @@ def feedback_view(answer_id: str) -> discord.ui.View:
 class Feedback(commands.Cog):
     """Registers the feedback buttons with the client, so clicks on old answers are still handled."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: ArchivistBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -66,5 +70,5 @@ class Feedback(commands.Cog):
         self.bot.remove_dynamic_items(FeedbackButton)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: ArchivistBot) -> None:
     await bot.add_cog(Feedback(bot))

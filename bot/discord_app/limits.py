@@ -47,10 +47,20 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def truncate(text: str, limit: int) -> str:
-    """The text cut to at most `limit` characters at a word boundary, with an ellipsis when cut."""
+    """The text cut to at most `limit` characters at a word boundary, with an ellipsis when cut.
+
+    Total for any limit: below 3 characters there is no room for a word and its ellipsis, so the text
+    is cut by characters (never after an escaping backslash).
+    """
     if len(text) <= limit:
         return text
-    return split_text(text, limit - len(ELLIPSIS))[0] + ELLIPSIS
+    if limit < 2 + len(ELLIPSIS):
+        cut = max(0, limit)
+        while cut > 0 and text[cut - 1] == "\\":
+            cut -= 1
+        return text[:cut]
+    pieces = split_text(text, limit - len(ELLIPSIS))
+    return pieces[0] + ELLIPSIS if pieces else ""  # nothing but whitespace: nothing to show
 
 
 def _cut_point(text: str, limit: int) -> tuple[int, int]:
@@ -60,9 +70,10 @@ def _cut_point(text: str, limit: int) -> tuple[int, int]:
         for match in boundary.finditer(text, 0, limit + 1):
             if 0 < match.start() <= limit and not _MARKER_AHEAD.match(text, match.start()):
                 best = match
-        if best is not None:
+        if best is not None and (boundary is not _BOUNDARIES[-1] or best.start() >= limit // 2):
             return best.start(), best.end()
-    # No boundary fits (one enormous "word"): cut by characters, but never inside or just before a
+    # No boundary fits, or the last space comes early before one enormous "word" (which a word cut
+    # would leave nearly empty): cut by characters, but never inside or just before a
     # marker (the marker would lose its sentence) and never right after an escaping backslash.
     cut = limit
     while cut > 1 and (text[cut - 1] == "\\" or _splits_a_citation(text, cut)):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from discord import app_commands
 
 from bot.discord_app.limits import CHOICE_CHARS, CHOICES
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import ArchivistBot
 
 T = TypeVar("T")
 
@@ -30,10 +32,6 @@ def filter_options(tag: bool = True) -> Callable[[T], T]:
     return decorator
 
 
-async def tag_choices(bot, current: str) -> list[app_commands.Choice[str]]:
-    """Tags containing what was typed, most used first (read from the index, never the model)."""
-    tags = await asyncio.to_thread(bot.service.store.tags)
-    typed = current.strip().lower()
-    found = [tag for tag, _count in tags if typed in tag.lower() and len(tag) <= CHOICE_CHARS]
-    return [app_commands.Choice(name=tag, value=tag) for tag in found[:CHOICES]]
-
+def tag_choices(bot: ArchivistBot, current: str) -> list[app_commands.Choice[str]]:
+    """Tags containing what was typed, most used first, from memory (autocomplete cannot be deferred)."""
+    return [app_commands.Choice(name=tag, value=tag) for tag in bot.choices.tags(current, CHOICES, CHOICE_CHARS)]

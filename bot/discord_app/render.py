@@ -27,7 +27,9 @@ ANSWER_COLOUR = discord.Colour.teal()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
 LOOKUP_COLOUR = discord.Colour.blurple()
 _HEADLINE_CHARS = 200
+_LINKED_HEADLINE_CHARS = 600  # a headline with its link; a longer one is shown unlinked
 _PASSAGE_CHARS = 300
+_TAGS_CHARS = 600             # the tags line of an article's first page
 ARTICLE_PAGE_CHARS = 3500
 
 Messages = list[list[discord.Embed]]  # each inner list is one message's embeds
@@ -108,8 +110,8 @@ def article_pages(article: Article) -> list[discord.Embed]:
     title = plain(article.title)
     heading = [human_date(article.date)]
     if article.tags:
-        heading.append("Tags: " + ", ".join(article.tags))
-    head = escape(" · ".join(heading)) + "\n\n"
+        heading.append(_tags_line(article.tags))
+    head = truncate(escape(" · ".join(heading)), _TAGS_CHARS + 100) + "\n\n"
     body = split_text(escape(article.body), ARTICLE_PAGE_CHARS - len(head)) or [""]
     pages = []
     for number, text in enumerate(body, start=1):
@@ -121,13 +123,35 @@ def article_pages(article: Article) -> list[discord.Embed]:
     return pages
 
 
+def _tags_line(tags: tuple[str, ...] | list[str]) -> str:
+    """"Tags: a, b, c", as many as fit the line, then how many more there are."""
+    shown: list[str] = []
+    for tag in tags:
+        if len(", ".join([*shown, tag])) > _TAGS_CHARS:
+            break
+        shown.append(tag)
+    more = f" and {len(tags) - len(shown)} more" if len(shown) < len(tags) else ""
+    return "Tags: " + ", ".join(shown) + more
+
+
+def _headline(article: Article) -> str:
+    """The headline in bold, linked when the link fits a field beside its quote; plain otherwise.
+
+    `safe_url` allows URLs up to 2,048 characters, twice a field's 1,024: a long one is left out
+    (the article's own page, /article, still links it from its title).
+    """
+    title = truncate(article.title, _HEADLINE_CHARS)
+    linked = link(title, article.url)
+    return "**" + (linked if len(linked) <= _LINKED_HEADLINE_CHARS else escape(title)) + "**"
+
+
 def _citation_value(citation: Citation) -> str:
-    headline = "**" + link(truncate(citation.article.title, _HEADLINE_CHARS), citation.article.url) + "**"
+    headline = _headline(citation.article)
     return headline + "\n" + _quote_block(citation.quote, FIELD_VALUE - len(headline) - 1)
 
 
 def _hit_value(article: Article, passage: str) -> str:
-    headline = "**" + link(truncate(article.title, _HEADLINE_CHARS), article.url) + "**"
+    headline = _headline(article)
     return headline + "\n" + _quote_block(truncate(" ".join(passage.split()), _PASSAGE_CHARS), 600)
 
 
@@ -138,28 +162,44 @@ def _quote_block(text: str, budget: int) -> str:
     return truncate(quoted, budget)
 
 
-TIMELINE_PAGE = 8  # entries per page: well inside 25 fields and 6,000 characters an embed
+TIMELINE_PAGE = 8  # entries per page at most; fewer when long entries would pass 6,000 characters
+_PAGE_FOOTER = 40  # room kept for "Page n of m"
+_CLOSEST = 3       # articles shown when none is about the topic: 3 fields of at most 1,050 characters …
+_ECHO_CHARS = 2000  # … beside the topic echoed back, within 6,000
 
 
 def timeline_pages(timeline: Timeline) -> list[discord.Embed]:
     """A timeline as pages of embeds: each entry a field (date · headline linked, then its sentence)."""
     title = truncate(f"Timeline: {plain(timeline.topic)}", EMBED_TITLE)
     if not timeline.entries:
+        # The topic is echoed, so it is cut to leave the closest articles their room in 6,000 characters.
         embed = discord.Embed(title=title, colour=ABSTAIN_COLOUR,
-                              description=f"No article in the archive is about “{escape(timeline.topic)}”.")
-        for hit in timeline.closest:
-            embed.add_field(name=f"Closest: {human_date(hit.article.date)}", value=_hit_value(hit.article, hit.chunk.text),
-                            inline=False)
+                              description=truncate(f"No article in the archive is about “{escape(timeline.topic)}”.",
+                                                   _ECHO_CHARS))
+        for hit in timeline.closest[:_CLOSEST]:
+            embed.add_field(name=f"Closest: {human_date(hit.article.date)}",
+                            value=truncate(_hit_value(hit.article, hit.chunk.text), FIELD_VALUE), inline=False)
         return [embed]
-    chunks = [timeline.entries[i:i + TIMELINE_PAGE] for i in range(0, len(timeline.entries), TIMELINE_PAGE)]
-    pages = []
-    for number, entries in enumerate(chunks, start=1):
-        embed = discord.Embed(title=title, colour=LOOKUP_COLOUR,
-                              description=f"{plural(len(timeline.entries), 'article')}, oldest first")
-        for entry in entries:
-            headline = "**" + link(truncate(entry.article.title, _HEADLINE_CHARS), entry.article.url) + "**"
-            embed.add_field(name=human_date(entry.article.date), inline=False,
-                            value=headline + "\n" + _quote_block(entry.sentence, FIELD_VALUE - len(headline) - 1))
-        embed.set_footer(text=f"Page {number} of {len(chunks)}")
-        pages.append(embed)
-    return pages
+    description = f"{plural(len(timeline.entries), 'article')}, oldest first"
+    room = EMBED_TOTAL - len(title) - len(description) - _PAGE_FOOTER
+    pages: list[list[tuple[str, str]]] = [[]]
+    used = 0
+    for entry in timeline.entries:
+        headline = _headline(entry.article)
+        sentence = truncate(" ".join(entry.sentence.split()), _PASSAGE_CHARS)
+        value = headline + "\n" + _quote_block(sentence, FIELD_VALUE - len(headline) - 1)
+        field = (human_date(entry.article.date), value)
+        size = len(field[0]) + len(field[1])
+        if pages[-1] and (len(pages[-1]) >= TIMELINE_PAGE or used + size > room):
+            pages.append([])
+            used = 0
+        pages[-1].append(field)
+        used += size
+    embeds = []
+    for number, fields in enumerate(pages, start=1):
+        embed = discord.Embed(title=title, colour=LOOKUP_COLOUR, description=description)
+        for name, value in fields:
+            embed.add_field(name=name, value=value, inline=False)
+        embed.set_footer(text=f"Page {number} of {len(pages)}")
+        embeds.append(embed)
+    return embeds

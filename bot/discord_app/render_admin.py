@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.activity import ActivityStats
-from bot.discord_app.limits import EMBED_FIELDS, FIELD_NAME, FIELD_VALUE, MESSAGE_CHARS, truncate
+from bot.discord_app.limits import EMBED_FIELDS, EMBED_TOTAL, FIELD_VALUE, MESSAGE_CHARS, truncate
 from bot.discord_app.safety import escape
 from bot.gaps import GapGroup
 from bot.service import IndexStats, IngestOutcome
@@ -85,19 +85,44 @@ def _fit(head: list[str], tail: list[str]) -> str:
     return truncate(text, MESSAGE_CHARS)
 
 
+_GAPS_FOOTER = 120  # room kept for "…and n more groups"
+_MIN_GROUP = 80     # a group shown with less room than this says too little: it goes to the footer instead
+
+
 def gaps_embed(groups: list[GapGroup], days: int) -> discord.Embed:
-    """The gap groups as one embed: a field per group (label and count; examples escaped; closest article)."""
+    """The gap groups as one embed: a field per group (label and count; examples escaped; closest article).
+
+    The groups share the 6,000 characters of a message: each gets an equal part of what is left, at
+    most a field's 1,024, so that 25 groups of long questions still fit; the rest are counted below.
+    """
     embed = discord.Embed(title=f"What the archive could not answer (last {plural(days, 'day')})",
                           colour=discord.Colour.dark_teal())
     if not groups:
         embed.description = "Nothing yet: no question was unanswered or marked not helpful in that time."
         return embed
-    for group in groups[:EMBED_FIELDS]:
-        lines = [f"• {escape(truncate(q, 200))}" for q in group.examples]
-        if group.closest:
-            lines.append(f"closest article: {escape(truncate(group.closest['title'], 150))}")
-        embed.add_field(name=truncate(f"{group.label} · {plural(group.count, 'question')}", FIELD_NAME),
-                        value=truncate("\n".join(lines), FIELD_VALUE), inline=False)
-    if len(groups) > EMBED_FIELDS:
-        embed.set_footer(text=f"…and {len(groups) - EMBED_FIELDS} smaller groups (archivist gaps lists them all)")
+    candidates = groups[:EMBED_FIELDS]
+    left = EMBED_TOTAL - len(embed) - _GAPS_FOOTER
+    for index, group in enumerate(candidates):
+        name = truncate(f"{group.label} · {plural(group.count, 'question')}", _GAP_NAME)
+        share = min(FIELD_VALUE, left // (len(candidates) - index) - len(name))
+        if share < _MIN_GROUP:
+            break
+        value = _gap_value(group, share)
+        embed.add_field(name=name, value=value, inline=False)
+        left -= len(name) + len(value)
+    hidden = len(groups) - len(embed.fields)
+    if hidden:
+        embed.set_footer(text=f"…and {plural(hidden, 'smaller group')} (archivist gaps lists them all)")
     return embed
+
+
+_GAP_NAME = 100
+
+
+def _gap_value(group: GapGroup, budget: int) -> str:
+    """The group's example questions (escaped, each cut to its share) and its closest article, in `budget`."""
+    closest = f"closest article: {escape(truncate(group.closest['title'], 150))}" if group.closest else ""
+    room = budget - (len(closest) + 1 if closest else 0)
+    each = max(20, room // max(1, len(group.examples)) - 3)
+    lines = [f"• {escape(truncate(q, min(200, each)))}" for q in group.examples]
+    return truncate("\n".join(lines + ([closest] if closest else [])), budget) or "…"

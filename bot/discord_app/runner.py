@@ -15,7 +15,7 @@ from bot.service import ArchivistService
 from bot.settings import Settings
 
 NO_TOKEN = ("DISCORD_TOKEN is not set; put DISCORD_TOKEN=<your bot token> in the environment or in .env "
-            "(see the README, section \"Discord bot\")")
+            "(see docs/discord.md)")
 
 
 def require_token(settings: Settings) -> str:
@@ -37,18 +37,28 @@ async def _serve(bot: ArchivistBot, token: str) -> None:
         await bot.start(token)
 
 
-def sync_commands(service: ArchivistService, settings: Settings, guild_id: int | None = None) -> list[str]:
-    """Publish the slash commands globally, or to one server at once (for testing); returns their names."""
+def sync_commands(service: ArchivistService, settings: Settings, guild_id: int | None = None,
+                  clear: bool = False) -> list[str]:
+    """Publish the slash commands globally, or to one server at once (for testing); returns their names.
+
+    With `clear`, the server's own commands are removed instead (the duplicates a server shows after
+    syncing to it and then globally); the global commands stay.
+    """
+    if clear and guild_id is None:
+        raise ConfigError("--clear removes one server's commands: give it with --guild ID")
     token = require_token(settings)
     with _clear_login_errors():
-        return asyncio.run(_sync(ArchivistBot(service, settings, warm_up=False), token, guild_id))
+        return asyncio.run(publish(ArchivistBot(service, settings, warm_up=False), token, guild_id, clear))
 
 
-async def _sync(bot: ArchivistBot, token: str, guild_id: int | None) -> list[str]:
+async def publish(bot: ArchivistBot, token: str, guild_id: int | None, clear: bool = False) -> list[str]:
+    """Log in (which loads the cogs and their commands) and publish or clear; the names now published there."""
     async with bot:
-        await bot.login(token)  # runs setup_hook, which loads the cogs and their commands
+        await bot.login(token)
         guild = discord.Object(id=guild_id) if guild_id else None
-        if guild is not None:
+        if clear:
+            bot.tree.clear_commands(guild=guild)
+        elif guild is not None:
             bot.tree.copy_global_to(guild=guild)
         synced = await bot.tree.sync(guild=guild)
     return sorted(command.name for command in synced)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import discord
@@ -10,9 +9,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord_app.checks import question_cooldown
+from bot.discord_app.client import ArchivistBot
+from bot.discord_app.errors import defer_publicly, mark_resolved
 from bot.discord_app.options import filter_options
-from bot.discord_app.render import timeline_pages
+from bot.discord_app.timeline_pages import TimelinePages
 from bot.filters import filters_from_text
+
+UNKNOWN_TIMELINE = "That timeline is no longer known; ask for it again."
 
 
 class TimelinePageButton(
@@ -27,20 +30,22 @@ class TimelinePageButton(
         self.timeline_id, self.page = timeline_id, page
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str], /) -> "TimelinePageButton":
-        return cls(match["timeline_id"], int(match["page"]), item.label or "")
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item,
+                             match: re.Match[str], /) -> TimelinePageButton:
+        return cls(match["timeline_id"], int(match["page"]), getattr(item, "label", None) or "")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        bot = interaction.client
-        recalled = await asyncio.to_thread(bot.activity_log.timelines.recall, self.timeline_id)
-        if recalled is None:
-            await interaction.response.send_message("That timeline is no longer known; ask for it again.",
-                                                    ephemeral=True)
+    async def callback(self, interaction: discord.Interaction[ArchivistBot]) -> None:  # type: ignore[override]
+        await interaction.response.defer()  # acknowledged first: the page may have to be rebuilt
+        cog = interaction.client.get_cog("Timelines")
+        if not isinstance(cog, Timelines):
             return
-        await interaction.response.defer()
-        timeline = await asyncio.to_thread(bot.service.timeline, *recalled)
-        pages = timeline_pages(timeline)
+        message_id = interaction.message.id if interaction.message else 0
+        if not cog.pages.may_turn(interaction.user.id, message_id):
+            return  # clicked again within the cooldown: the click is acknowledged, the page stays
+        pages = await cog.pages.get(self.timeline_id)
+        if pages is None:
+            await interaction.followup.send(UNKNOWN_TIMELINE, ephemeral=True)
+            return
         page = min(self.page, len(pages) - 1)
         await interaction.edit_original_response(embed=pages[page], view=page_view(self.timeline_id, page, len(pages)))
 
@@ -58,8 +63,9 @@ def page_view(timeline_id: str, page: int, pages: int) -> discord.ui.View | None
 class Timelines(commands.Cog):
     """How a story unfolded, for everyone."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: ArchivistBot) -> None:
         self.bot = bot
+        self.pages = TimelinePages(bot)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(TimelinePageButton)
@@ -75,14 +81,15 @@ class Timelines(commands.Cog):
                        date_to: str | None = None) -> None:
         topic = self.bot.service.validate(topic)
         filters = filters_from_text(date_from, date_to)
-        await interaction.response.defer(thinking=True)
-        timeline = await asyncio.to_thread(self.bot.service.timeline, topic, filters)
-        pages = timeline_pages(timeline)
-        timeline_id = await asyncio.to_thread(self.bot.activity_log.timelines.remember, topic, filters)
+        await defer_publicly(interaction)
+        timeline_id, pages = await self.pages.new(topic, filters)
         view = page_view(timeline_id, 0, len(pages))
-        await interaction.followup.send(embed=pages[0], allowed_mentions=discord.AllowedMentions.none(),
-                                        **({"view": view} if view else {}))
+        if view is None:
+            await interaction.followup.send(embed=pages[0], allowed_mentions=discord.AllowedMentions.none())
+        else:
+            await interaction.followup.send(embed=pages[0], allowed_mentions=discord.AllowedMentions.none(), view=view)
+        mark_resolved(interaction)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: ArchivistBot) -> None:
     await bot.add_cog(Timelines(bot))
