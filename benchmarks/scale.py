@@ -39,7 +39,8 @@ def reference_search(archive, bm25, vector: np.ndarray, text: str, k: int = 50) 
     config = RetrievalConfig()
     fused = {int(i): float(scores[i]) for i in dense}
     for rank, i in enumerate(lexical, start=1):
-        fused[int(i)] = fused.get(int(i), float(scores[i])) + config.text_weight / (1 + (rank - 1) / config.text_rank_scale)
+        bonus = config.text_weight / (1 + (rank - 1) / config.text_rank_scale)
+        fused[int(i)] = fused.get(int(i), float(scores[i])) + bonus
     return sorted(fused, key=lambda key: -fused[key])[:10]
 
 
@@ -51,15 +52,16 @@ def run_size(passages: int, queries: int, reference_queries: int) -> dict:
         data_dir = Path(tmp)
         _, write_s = timed(lambda: write_store(archive, data_dir))
         np.savez(data_dir / "queries.npz", texts=np.array(archive.queries), vectors=archive.query_vectors)
-        probe = subprocess.run([sys.executable, "-m", "benchmarks.scale_probe", str(data_dir), str(data_dir / "queries.npz")],
-                               capture_output=True, text=True, cwd=REPO, env={**os.environ})
+        probe = subprocess.run(
+            [sys.executable, "-m", "benchmarks.scale_probe", str(data_dir), str(data_dir / "queries.npz")],
+            capture_output=True, text=True, cwd=REPO, env={**os.environ})
         if probe.returncode != 0:
             raise SystemExit(probe.stderr)
         measured = json.loads(probe.stdout)
     bm25, bm25_s = timed(lambda: BM25Okapi([t.split() for t in archive.texts]))
     reference = []
     for vector, text in list(zip(archive.query_vectors, archive.queries))[:reference_queries]:
-        reference.append(timed(lambda: reference_search(archive, bm25, vector, text))[1])
+        reference.append(timed(lambda vector=vector, text=text: reference_search(archive, bm25, vector, text))[1])
     recalls = []
     for vector, found in zip(archive.query_vectors, measured["dense_top"]):
         exact = np.argpartition(-(archive.vectors @ vector), 10)[:10]
@@ -84,12 +86,15 @@ def main() -> None:
         per_passage = result["resident_delta"] / result["passages"]
         target = 30 if size <= 100_000 else 60
         rows += [
-            (f"search p50 / p95 at {size:,}", f"{percentile(ours, 50) * 1e3:.1f} / {percentile(ours, 95) * 1e3:.1f} ms",
-             f"numpy exact + rank_bm25: {percentile(reference, 50) * 1e3:.0f} / {percentile(reference, 95) * 1e3:.0f} ms "
-             f"(target p95 ≤ {target} ms)"),
-            (f"dense recall@10 vs exact at {size:,}", f"{np.mean(recall := result['recall']):.3f} (min {min(recall):.1f})",
+            (f"search p50 / p95 at {size:,}",
+             f"{percentile(ours, 50) * 1e3:.1f} / {percentile(ours, 95) * 1e3:.1f} ms",
+             f"numpy exact + rank_bm25: {percentile(reference, 50) * 1e3:.0f} / "
+             f"{percentile(reference, 95) * 1e3:.0f} ms (target p95 ≤ {target} ms)"),
+            (f"dense recall@10 vs exact at {size:,}",
+             f"{np.mean(recall := result['recall']):.3f} (min {min(recall):.1f})",
              "target ≥ 0.99"),
-            (f"resident bytes per passage at {size:,}", f"{per_passage:.0f} B = {per_passage / (DIMENSION * 4):.2f} of float32",
+            (f"resident bytes per passage at {size:,}",
+             f"{per_passage:.0f} B = {per_passage / (DIMENSION * 4):.2f} of float32",
              f"float32 vector: {DIMENSION * 4} B (target ≤ 0.3 at 1,000,000)"),
             (f"open + first search at {size:,}", f"{result['first_search_s']:.2f} s", "loads every vector once"),
         ]

@@ -1,11 +1,15 @@
 """The support check's precision and recall on the labelled sentences, and its cost per sentence.
 
-    python -m benchmarks.support_check [--set tuning|sealed|both] [--show] [--set-config NAME=VALUE ...]
+    python -m benchmarks.support_check [--set NAME ...] [--show] [--floor P]
 
-Each item of evaluation/support-{set}.jsonl is a sentence, the passages it cites and whether they
-support it (written by reading the passages; see evaluation/README.md). Precision: the share of
-kept sentences that are supported (target >= 0.98); recall: the share of supported sentences kept
-(target >= 0.85). --show lists the tuning set's mistakes (never the sealed set's).
+Sets: `tuning` and `sealed` (evaluation/support-{set}.jsonl: one-word edits of evidence sentences),
+`sealed-b` (evaluation/support-sealed-b.jsonl: rewordings, merges and the near misses a language
+model makes, about evaluation articles), and the reader's own labelled claims
+(training/data/claims.jsonl): `validation` (written claims the reader never trained on) and
+`validation-model` (real output of local models, labelled by reading). Each item is a sentence,
+the passages it cites and whether they support all of it. Precision: the share of kept sentences
+that are supported (target >= 0.98); recall: the share of supported sentences kept (target >=
+0.85). --show lists the mistakes of a tuning set (never a sealed one's).
 """
 
 from __future__ import annotations
@@ -17,103 +21,108 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.answering.support import Passage, SupportConfig, check
-from bot.answering.word_vectors import word_vectors_for
 from bot.percentiles import percentile
-from embeddings.encoders import DEFAULT_MODEL
+from bot.reader import Reader, load_reader
+from bot.tuning import Tuning
 
-EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"
+REPO = Path(__file__).resolve().parents[1]
+EVALUATION = REPO / "evaluation"
+CLAIMS = REPO / "training" / "data" / "claims.jsonl"
+SEALED = ("sealed", "sealed-b")
+SETS = ("tuning", "validation", "validation-model", *SEALED)
 
 
 def load(name: str) -> list[dict]:
+    """The items of a set, each with its passages' text and its cited numbers."""
+    if name.startswith("validation"):
+        return _claims(model=name.endswith("model"))
     with (EVALUATION / f"support-{name}.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def _claims(model: bool) -> list[dict]:
+    """The validation part of the reader's labelled claims, written or real model output."""
+    from training.corpus import articles
+
+    known = articles()
+    items = []
+    for line in CLAIMS.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["split"] != "validation" or str(record["kind"]).startswith("model:") != model:
+            continue
+        passages = []
+        for n, reference in enumerate(record["passages"], start=1):
+            article_id, span = reference.split(":")
+            start, end = (int(x) for x in span.split("-"))
+            article = known[article_id]
+            passages.append({"n": n, "title": article.title, "date": article.date, "text": article.body[start:end]})
+        items.append({**record, "passages": passages, "family": "|".join(record["passages"])})
+    return items
+
+
 def cited_passages(item: dict) -> list[Passage]:
-    date = lambda text: dt.date.fromisoformat(text) if text else None  # noqa: E731
+    def date(text: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(text) if text else None
     return [Passage(p["text"], p["title"], date(p.get("date"))) for p in item["passages"] if p["n"] in item["cites"]]
 
 
-def measure(items: list[dict], config: SupportConfig, words=None) -> dict:
-    """Precision, recall, per-kind share kept, and the check's time per sentence."""
+def measure(items: Sequence[dict], config: SupportConfig, reader: Reader) -> dict:
+    """Precision, recall, per-kind share kept, the check's time per sentence, and each item's verdict."""
     kept_by_kind: Counter = Counter()
     by_kind: Counter = Counter()
     tp = fp = fn = 0
-    times, mistakes = [], []
+    times, verdicts = [], []
     for item in items:
         passages = cited_passages(item)
         started = time.perf_counter()
-        verdict = check(item["sentence"], passages, config, words)
+        verdict = check(item["sentence"], passages, reader, config)
         times.append((time.perf_counter() - started) * 1000)
+        verdicts.append(verdict)
         by_kind[item["kind"]] += 1
         kept_by_kind[item["kind"]] += verdict.supported
         tp += verdict.supported and item["supported"]
         fp += verdict.supported and not item["supported"]
         fn += not verdict.supported and item["supported"]
-        if verdict.supported != item["supported"]:
-            mistakes.append((item, verdict))
     return {
-        "items": len(items), "precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0,
+        "items": len(items), "precision": tp / (tp + fp) if tp + fp else 1.0,
+        "recall": tp / (tp + fn) if tp + fn else 1.0,
         "kept_by_kind": {k: f"{kept_by_kind[k]}/{n}" for k, n in sorted(by_kind.items())},
         "ms_per_sentence_p50": percentile(times, 50), "ms_per_sentence_p95": percentile(times, 95),
-        "mistakes": mistakes,
+        "verdicts": verdicts,
     }
-
-
-def answer_cost(items: list[dict], words, sentences: int = 4) -> tuple[float, float]:
-    """Median ms, per answer of `sentences` sentences citing one family's passages, of (analysing the
-    passages, which a composed answer does while the model writes; checking the sentences then)."""
-    from bot.answering import claims, support
-    from bot.answering import word_vectors as vectors
-
-    caches = [support._view, support._units, claims.content_words, claims.quantities, claims.capitalised_words,
-              vectors._matrix]
-    by_family: dict[str, list[dict]] = {}
-    for item in items:
-        by_family.setdefault(item["family"], []).append(item)
-    preparing, checking = [], []
-    for family in by_family.values():
-        for cache in caches:
-            cache.cache_clear()
-        started = time.perf_counter()
-        support.prepare([p for item in family for p in cited_passages(item)], words)
-        prepared = time.perf_counter()
-        for item in family[:sentences]:
-            check(item["sentence"], cited_passages(item), words=words)
-        preparing.append((prepared - started) * 1000)
-        checking.append((time.perf_counter() - prepared) * 1000)
-    return percentile(preparing, 50), percentile(checking, 50)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", dest="which", choices=("tuning", "sealed", "both"), default="both")
-    parser.add_argument("--show", action="store_true", help="list the tuning set's mistakes")
-    parser.add_argument("--set-config", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--set", dest="sets", action="append", choices=SETS, help="(repeatable; default: all)")
+    parser.add_argument("--show", action="store_true", help="list the mistakes of the tuning sets")
+    parser.add_argument("--floor", type=float, help="the reader's support floor (default: the fitted one)")
     args = parser.parse_args(argv)
-    config = SupportConfig()
-    for pair in args.set_config:
-        name, _, value = pair.partition("=")
-        config = dataclasses.replace(config, **{name: type(getattr(config, name))(value)})
-    names = ("tuning", "sealed") if args.which == "both" else (args.which,)
-    words = word_vectors_for(DEFAULT_MODEL)
-    print("| set | sentences | precision | recall | check p50 / p95 per sentence | answer of 4 sentences: passages "
-          "analysed while the model writes + the check (p50) | kept by kind |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for name in names:
-        figures = measure(load(name), config, words)
+    config = Tuning().support
+    if args.floor is not None:
+        config = dataclasses.replace(config, support_floor=args.floor)
+    reader = load_reader()
+    print(f"support floor {config.support_floor:.3f}, reader {reader.version}")
+    print("| set | sentences | precision | recall | check p50 / p95 per sentence | kept by kind |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name in args.sets or SETS:
+        items = load(name)
+        if not items:
+            continue
+        figures = measure(items, config, reader)
         kinds = ", ".join(f"{k} {v}" for k, v in figures["kept_by_kind"].items())
-        preparing, checking = answer_cost(load(name), words)
         print(f"| {name} | {figures['items']} | {figures['precision']:.3f} | {figures['recall']:.3f} | "
-              f"{figures['ms_per_sentence_p50']:.2f} / {figures['ms_per_sentence_p95']:.2f} ms | "
-              f"{preparing:.1f} + {checking:.1f} ms | {kinds} |")
-        if args.show and name == "tuning":
-            for item, verdict in figures["mistakes"]:
-                label = "KEPT unsupported" if verdict.supported else "DROPPED supported"
-                print(f"  {label} [{item['kind']}] {item['id']}: {item['sentence']}\n      {verdict.reason or item.get('note')}")
+              f"{figures['ms_per_sentence_p50']:.1f} / {figures['ms_per_sentence_p95']:.1f} ms | {kinds} |")
+        if args.show and name not in SEALED:
+            for item, verdict in zip(items, figures["verdicts"]):
+                if verdict.supported != item["supported"]:
+                    label = "KEPT unsupported" if verdict.supported else "DROPPED supported"
+                    print(f"  {label} [{item['kind']}] {item['id']} p={verdict.score:.2f}: {item['sentence']}\n"
+                          f"      {verdict.reason or item.get('note')}")
     return 0
 
 

@@ -81,7 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, in quotes")
     _add_filters(ask)
     _add_answerer(ask)
-    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--explain", action="store_true",
+                     help="also show each sentence weighed: the reader's score, the features beside it, and "
+                          "why this sentence or this refusal")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON (with --explain: \"considered\")")
     ask.set_defaults(handler=_ask)
 
     search = commands.add_parser("search", help="ranked articles for a query, with their best passage")
@@ -93,8 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     timeline = commands.add_parser("timeline", help="the articles about a topic in date order")
     timeline.add_argument("topic", help='the topic, in quotes ("the HP-Compaq merger")')
-    timeline.add_argument("--from", dest="date_from", type=_date_arg, metavar="DATE", help="only articles on or after DATE")
-    timeline.add_argument("--to", dest="date_to", type=_date_arg, metavar="DATE", help="only articles on or before DATE")
+    _add_dates(timeline)
     timeline.add_argument("--json", action="store_true", help="print the timeline as JSON")
     timeline.set_defaults(handler=_timeline, tag=[])
 
@@ -132,17 +134,24 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="connect the Discord bot (needs DISCORD_TOKEN)")
     run.set_defaults(handler=_run)
 
-    sync = commands.add_parser("sync", help="publish the bot's slash commands to Discord (after adding or changing them)")
-    sync.add_argument("--guild", type=int, metavar="ID", help="only this server, at once (for testing); default: everywhere")
+    sync = commands.add_parser("sync",
+                               help="publish the bot's slash commands to Discord (after adding or changing them)")
+    sync.add_argument("--guild", type=int, metavar="ID",
+                      help="only this server, at once (for testing); default: everywhere")
     sync.add_argument("--clear", action="store_true",
                       help="remove the commands synced to --guild (duplicates left from testing); global ones stay")
     sync.set_defaults(handler=_sync)
     return parser
 
 
-def _add_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", type=_date_arg, metavar="DATE", help="only articles on or after DATE")
+def _add_dates(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", type=_date_arg, metavar="DATE",
+                        help="only articles on or after DATE")
     parser.add_argument("--to", dest="date_to", type=_date_arg, metavar="DATE", help="only articles on or before DATE")
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    _add_dates(parser)
     parser.add_argument("--tag", action="append", default=[], help="only articles with this tag (repeatable)")
 
 
@@ -210,9 +219,11 @@ def _progress_display(mode: str) -> Iterator[Callable[[ReindexProgress], None] |
 def _ask(args: argparse.Namespace, service: ArchivistService) -> int:
     answer = service.ask(args.question, _filters(args), answerer=args.answerer)
     if args.json:
-        _print_json(answer_payload(answer))
+        _print_json(answer_payload(answer, explain=args.explain))
     else:
         print(terminal.render_answer(answer))
+        if args.explain:
+            print("\n" + terminal.render_explanation(answer))
     return 0
 
 

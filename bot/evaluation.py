@@ -167,7 +167,8 @@ def composition(results: Sequence[QuestionResult]) -> dict:
     kept = written - sum(len(a.dropped) for a in asked)
     first = [a.timings["first_sentence"] for a in shown if "first_sentence" in a.timings]
     first_ms = {"p50": _rounded(percentile(first, 50)), "p95": _rounded(percentile(first, 95))} if first else None
-    return {"asked": len(asked), "shown_composed": len(shown), "fallback_rate": sum(1 for a in asked if a.fallback_reason) / len(asked),
+    return {"asked": len(asked), "shown_composed": len(shown),
+            "fallback_rate": sum(1 for a in asked if a.fallback_reason) / len(asked),
             "fallback_reasons": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
             "sentences_written": written, "sentences_kept_share": kept / written if written else 0.0,
             "first_sentence_ms": first_ms}
@@ -177,7 +178,7 @@ def _model_asked(answer: Answer) -> bool:
     """Whether a language model was asked for this answer (the policy may have refused before)."""
     if answer.fallback_reason:
         return True
-    return answer.answerer == "composed" and (not answer.abstained or answer.abstained_by == "model-declined")
+    return answer.answerer == "composed" and not answer.abstained
 
 
 def abstentions_by_rule(results: Sequence[QuestionResult]) -> dict[str, dict[str, int]]:
@@ -211,8 +212,18 @@ def report_json(results: Sequence[QuestionResult]) -> dict:
     return {
         "summary": summarise(results),
         "questions": [{"id": r.question.id, "sources": r.sources, "answer": r.answer, "abstained": r.abstained,
-                       "abstained_by": r.abstained_by or None} for r in results],
+                       "abstained_by": r.abstained_by or None, **_detail(r.answer_detail)} for r in results],
     }
+
+
+def _detail(answer: Answer | None) -> dict:
+    """Who wrote the answer and what it cites (passage spans), so a composed answer can be judged by reading."""
+    if answer is None:
+        return {}
+    return {"answerer": answer.answerer, "fallback_reason": answer.fallback_reason,
+            "citations": [{"n": c.n, "article_id": c.article.id, "passage": [c.hit.chunk.start, c.hit.chunk.end]}
+                          for c in answer.citations],
+            "dropped": [{"sentence": d.sentence, "reason": d.reason} for d in answer.dropped]}
 
 
 def _words(text: str) -> list[str]:

@@ -87,7 +87,7 @@ def label(members: Sequence[int], questions: Sequence[str], stems: Sequence[set[
     total = len(questions)
     frequency = Counter(s for group in stems for s in group)
     inside = Counter(s for i in members for s in stems[i])
-    surface = {}
+    surface: dict[str, str] = {}
     for i in members:
         for word in query_terms(questions[i]):
             surface.setdefault(next(iter(content_stems(word)), word), word)

@@ -16,10 +16,11 @@ def iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
-def answer_payload(answer: Answer) -> dict:
+def answer_payload(answer: Answer, explain: bool = False) -> dict:
     """{"question", "answer", "abstained", "abstained_by", "caveat", "answerer", "fallback_reason", "dropped",
-    "sources": [{"n", "article_id", "title", "date", "url", "passage"}], "closest", "articles_searched", "timings_ms"}."""
-    return {
+    "sources": [{"n", "article_id", "title", "date", "url", "passage"}], "closest", "articles_searched", "timings_ms"},
+    and with `explain` "considered": [{"article_id", "title", "sentence", "reading", "score", "features", "chosen"}]."""
+    payload = {
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
@@ -37,6 +38,14 @@ def answer_payload(answer: Answer) -> dict:
         "articles_searched": answer.articles_searched,
         "timings_ms": answer.timings,
     }
+    if explain:
+        payload["considered"] = [
+            {"article_id": c.article_id, "title": c.title, "sentence": c.text,
+             "reading": None if c.reading is None else round(c.reading, 4), "score": round(c.score, 4),
+             "features": {k: round(v, 4) for k, v in c.features.items()}, "chosen": c.chosen}
+            for c in answer.considered
+        ]
+    return payload
 
 
 def hit_payload(hit: Hit) -> dict:

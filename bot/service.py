@@ -13,9 +13,11 @@ from pathlib import Path
 from bot.activity import ActivityLog
 from bot.answering import Answer, Answerer
 from bot.answering.extractive import ExtractiveAnswerer
+from bot.answering.types import FollowUpContext
 from bot.errors import InvalidQuestionError, NotFoundError
-from bot.followup import FollowUpContext, answer_in_context
+from bot.followup import answer_in_context
 from bot.gaps import GapGroup, find_gaps
+from bot.reader import Reader, load_reader
 from bot.settings import Settings
 from bot.timeline import Timeline, build_timeline
 from bot.titles import TitleChoice, TitleIndex
@@ -25,6 +27,7 @@ from embeddings.capping import one_per_article
 from embeddings.encoders import Encoder, load_encoder
 from embeddings.errors import IngestError, ReindexBusyError
 from embeddings.indexer import LAST_REPORT_KEY, ProgressCallback, ReindexReport, reindex
+from embeddings.ingest import StagedFile
 from embeddings.models import Article, Hit, SearchFilters
 from embeddings.retrieval import RetrievalResult, Retriever
 from embeddings.store import Store, open_store
@@ -63,13 +66,16 @@ class ArchivistService:
     """
 
     def __init__(self, settings: Settings, *, encoder: Encoder | None = None, store: Store | None = None,
-                 tuning: Tuning | None = None, on_status: Callable[[str], None] | None = None) -> None:
+                 tuning: Tuning | None = None, on_status: Callable[[str], None] | None = None,
+                 reader: Reader | None = None) -> None:
         self.settings = settings
-        self.tuning = tuning or Tuning.learned()
+        self.tuning = tuning or Tuning()
         self._on_status = on_status or _log_status
         self._encoder = encoder
         self._store = store
+        self._reader = reader
         self._answerers: dict[str, Answerer] = {}
+        self._extractive: ExtractiveAnswerer | None = None
         self._lock = threading.Lock()
         self._reindex_lock = threading.Lock()  # one reindex (or ingest) at a time in this process
         self.titles = TitleIndex(lambda: self.store.titles())
@@ -95,6 +101,14 @@ class ArchivistService:
             return self._store
 
     @property
+    def reader(self) -> Reader:
+        """The reader model shipped with Archivist (loaded, and its files checked, on first use)."""
+        with self._lock:
+            if self._reader is None:
+                self._reader = load_reader()
+            return self._reader
+
+    @property
     def answerer(self) -> Answerer:
         """The configured answerer (ARCHIVIST_ANSWERER)."""
         return self.answerer_named(self.settings.answerer)
@@ -103,20 +117,22 @@ class ArchivistService:
         """The extractive or the composed answerer, made once per process (the model client's limit on
         requests in flight is per process); ConfigError when composed answers are not set up."""
         self.settings.check_answerer(name)
-        encoder, store = self.encoder, self.store
+        encoder, store, reader = self.encoder, self.store, self.reader
         with self._lock:
-            if "extractive" not in self._answerers:
-                self._answerers["extractive"] = ExtractiveAnswerer(encoder, self.tuning.extractive,
-                                                                   store.sentence_vectors, self.tuning.policy)
+            if self._extractive is None:
+                self._extractive = ExtractiveAnswerer(encoder, self.tuning.extractive, store.sentence_vectors,
+                                                      self.tuning.policy, reader, self.tuning.reading)
+                self._answerers["extractive"] = self._extractive
             if name == "composed" and name not in self._answerers:
-                self._answerers[name] = self._composed(self._answerers["extractive"])
+                self._answerers[name] = self._composed(self._extractive, reader)
             return self._answerers[name]
 
-    def _composed(self, extractive: ExtractiveAnswerer) -> Answerer:
+    def _composed(self, extractive: ExtractiveAnswerer, reader: Reader) -> Answerer:
         from bot.answering.composed import ComposedAnswerer
         from bot.llm import ChatClient, LLMConfig
 
-        return ComposedAnswerer(ChatClient(LLMConfig.of(self.settings)), extractive, policy=self.tuning.policy)
+        return ComposedAnswerer(ChatClient(LLMConfig.of(self.settings)), extractive, reader,
+                                policy=self.tuning.policy, support=self.tuning.support)
 
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.encoder, self.tuning.retrieval)
@@ -203,8 +219,9 @@ class ArchivistService:
         return self.titles.matching(typed, limit)
 
     def warm_up(self) -> None:
-        """Load the model, open the index and read the headlines, so the first question is quick."""
+        """Load the models, open the index and read the headlines, so the first question is quick."""
         self.encoder.encode_query("warm up")
+        _ = self.reader
         self.titles.refresh()
 
     @contextmanager
@@ -225,7 +242,7 @@ class ArchivistService:
         finally:
             self.titles.invalidate()
 
-    def _refuse_id_clashes(self, staged: ingest.StagedFile) -> None:
+    def _refuse_id_clashes(self, staged: StagedFile) -> None:
         """An upload may not take over the id of an article that comes from another file."""
         name = staged.target.name
         for article in staged.articles:

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -48,13 +49,13 @@ class Settings:
     llm_concurrency: int = 2               # requests in flight to the model per process
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, dotenv_path: Path | None = Path(".env")) -> Settings:
         """Settings from the environment, falling back to .env, then to the defaults."""
         values: dict[str, str] = {}
         if dotenv_path is not None and dotenv_path.is_file():
             values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
         values.update(os.environ if environ is None else environ)
-        kwargs = {}
+        kwargs: dict[str, Any] = {}  # each value converted to its field's type by _convert
         for item in fields(cls):
             raw = values.get(env_name(item))
             if raw is None or raw == "":

@@ -35,7 +35,7 @@ def render_answer(answer: Answer) -> str:
     if answer.abstained:
         if answer.closest:
             lines.append("Closest articles:")
-            lines.extend(f"  - {source_line(hit.article)}" for hit in answer.closest)
+            lines.extend(f"  [{n}] {source_line(hit.article)}" for n, hit in enumerate(answer.closest, start=1))
         return "\n".join(lines).rstrip()
     lines.append("Sources:")
     for citation in answer.citations:
@@ -44,6 +44,24 @@ def render_answer(answer: Answer) -> str:
     lines.append("")
     lines.append(f"(searched {plural(answer.articles_searched, 'article')})")
     return "\n".join(lines).rstrip()
+
+
+def render_explanation(answer: Answer) -> str:
+    """Why this answer: each sentence weighed, best first, with the reader's probability that it answers,
+    its final score and the hand-weighted features beside it; chosen sentences marked *."""
+    if not answer.considered:
+        rule = f" ({answer.abstained_by})" if answer.abstained_by else ""
+        return f"No sentence was weighed{rule}: the policy refused before reading any."
+    lines = ["Sentences weighed (* quoted; reader = probability it answers):"]
+    for c in answer.considered:
+        reading = "  –  " if c.reading is None else f"{c.reading:.3f}"
+        features = " ".join(f"{k}={v:.2f}" for k, v in c.features.items() if v)
+        lines.append(f"{'*' if c.chosen else ' '} reader {reading}  score {c.score:+.2f}  [{c.article_id}] "
+                     + textwrap.shorten(c.text, 110, placeholder=" …"))
+        lines.append(f"      {features}")
+    if answer.abstained:
+        lines.append(f"Refused by {answer.abstained_by}: {answer.text}")
+    return "\n".join(lines)
 
 
 def render_hits(hits: list[Hit]) -> str:
@@ -124,9 +142,10 @@ def render_evaluation(summary: dict) -> str:
         reasons = ", ".join(f"{k} {v}" for k, v in composed["fallback_reasons"].items()) or "none"
         first = composed["first_sentence_ms"]
         timing = f"p50 {first['p50']:.0f} ms, p95 {first['p95']:.0f} ms" if first else "none kept"
-        rows.append(f"composed: {composed['shown_composed']} of {composed['asked']} answers asked of the model shown in "
-                    f"its words; {composed['sentences_kept_share']:.0%} of its {composed['sentences_written']} sentences "
-                    f"kept; fallback rate {composed['fallback_rate']:.0%} ({reasons}); first verified sentence {timing}")
+        rows.append(f"composed: {composed['shown_composed']} of {composed['asked']} answers asked of the model "
+                    f"shown in its words; {composed['sentences_kept_share']:.0%} of its "
+                    f"{composed['sentences_written']} sentences kept; fallback rate {composed['fallback_rate']:.0%} "
+                    f"({reasons}); first verified sentence {timing}")
     refused = summary.get("abstentions") or {}
     if refused:
         rows.append("abstained by: " + ", ".join(f"{rule} {t['right']} right / {t['wrong']} wrong"
@@ -157,7 +176,8 @@ def render_llm_check(report) -> str:
     first = f"{timings['first_token']:.0f} ms" if "first_token" in timings else "no token"
     lines += [f"question:     {report.question}  (index: {report.index})",
               f"first token:  {first}; whole answer {timings.get('total', 0):.0f} ms",
-              f"check:        {report.sentences_kept} of {report.sentences_written} sentences supported by their passages"]
+              f"check:        {report.sentences_kept} of {report.sentences_written} sentences supported by their "
+              "passages"]
     if report.answerer == "composed":
         lines.append("result:       shown in the model's words")
     else:

@@ -79,7 +79,9 @@ def build_timeline(retriever: Retriever, topic: str, filters: SearchFilters = Se
     words = set(content_stems(topic))
     about = [hits for hits in by_article.values() if _is_about(hits, words, best, config)]
     stored = sentence_vectors([h[0].article.id for h in about]) if sentence_vectors and about else {}
-    entries = [_entry(hits, result.query_vector, stored, config) for hits in about]
+    query = result.query_vector
+    assert query is not None  # Retriever.search always returns the vector it searched with
+    entries = [_entry(hits, query, stored, config) for hits in about]
     entries = _one_a_day(sorted(entries, key=lambda e: (e.article.date or dt.date.max, -e.score)), config)
     closest = [] if entries else one_per_article(result.hits, config.closest)
     return Timeline(topic, entries[:config.limit], closest, result.articles_searched)

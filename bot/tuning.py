@@ -4,32 +4,38 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.answering.extractive import ExtractiveConfig
 from bot.answering.policy import AbstentionConfig
+from bot.answering.reading import ReadingConfig
+from bot.answering.support import SupportConfig
 from bot.errors import ConfigError
-from bot.learned import learned_settings, load_learned
+from bot.learned import fitted
 from embeddings.retrieval import RetrievalConfig
+
+
+def fitted_retrieval() -> RetrievalConfig:
+    """Retrieval's defaults with its fitted setting applied (the embeddings package cannot read bot's file)."""
+    return RetrievalConfig(unseen_name_chars=fitted("retrieval", "unseen_name_chars"))
 
 
 @dataclass(frozen=True)
 class Tuning:
-    """The configs of the retrieval, the extractive answerer and the abstention policy."""
+    """The configs of retrieval, the extractive answerer, the reader's ranking, the policy and the support check.
 
-    retrieval: RetrievalConfig = RetrievalConfig()
+    Tuning() is the configuration Archivist runs with: hand-set knobs from the code, fitted values from
+    bot/learned_weights.json (bot.learned.fitted).
+    """
+
+    retrieval: RetrievalConfig = field(default_factory=fitted_retrieval)
     extractive: ExtractiveConfig = ExtractiveConfig()
     policy: AbstentionConfig = AbstentionConfig()
+    reading: ReadingConfig = ReadingConfig()
+    support: SupportConfig = SupportConfig()
 
-    @classmethod
-    def learned(cls) -> "Tuning":
-        """The defaults with every setting learned from the tuning questions applied (bot/learned_weights.json)."""
-        sections = load_learned()
-        return cls(RetrievalConfig(**learned_settings("retrieval", sections)),
-                   ExtractiveConfig(**learned_settings("extractive", sections)),
-                   AbstentionConfig(**learned_settings("abstention", sections)))
-
-    def with_overrides(self, pairs: Sequence[str]) -> "Tuning":
+    def with_overrides(self, pairs: Sequence[str]) -> Tuning:
         """A copy with each `name=value` applied to the config that has a field of that name."""
         changed = {part.name: getattr(self, part.name) for part in dataclasses.fields(self)}
         for pair in pairs:
@@ -48,7 +54,7 @@ class Tuning:
         return [name for part in dataclasses.fields(self) for name in _field_types(getattr(self, part.name))]
 
 
-def _field_types(config: object) -> dict[str, str]:
+def _field_types(config: Any) -> dict[str, str]:  # any of the config dataclasses
     return {item.name: str(item.type) for item in dataclasses.fields(config)}
 
 

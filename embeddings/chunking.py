@@ -34,7 +34,8 @@ def embedding_text(title: str, chunk_text: str) -> str:
     return f"{title}\n\n{chunk_text}"
 
 
-def chunk_article(article: Article, count_tokens: TokenCounter, policy: ChunkingPolicy = ChunkingPolicy()) -> list[Chunk]:
+def chunk_article(article: Article, count_tokens: TokenCounter,
+                  policy: ChunkingPolicy = ChunkingPolicy()) -> list[Chunk]:
     """Split article.body into Chunks whose headline-prefixed text fits the model's limit."""
     title_cost = count_tokens([embedding_text(article.title, "")])[0]
     budget_max = max(8, policy.max_tokens - title_cost)
@@ -75,7 +76,10 @@ def _units(body: str, count_tokens: TokenCounter, budget_max: int) -> list[_Unit
         sentence_counts = count_tokens([body[s:e] for s, e in sentences])
         first = True
         for (s_start, s_end), s_tokens in zip(sentences, sentence_counts):
-            pieces = [(s_start, s_end, s_tokens)] if s_tokens <= budget_max else _word_windows(body, s_start, s_end, count_tokens, budget_max)
+            if s_tokens <= budget_max:
+                pieces = [(s_start, s_end, s_tokens)]
+            else:
+                pieces = _word_windows(body, s_start, s_end, count_tokens, budget_max)
             for p_start, p_end, p_tokens in pieces:
                 units.append(_Unit(p_start, p_end, p_tokens, first))
                 first = False
@@ -91,12 +95,14 @@ def _paragraph_spans(body: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if body[s:e].strip()]
 
 
-def _word_windows(body: str, start: int, end: int, count_tokens: TokenCounter, budget: int) -> list[tuple[int, int, int]]:
+def _word_windows(body: str, start: int, end: int, count_tokens: TokenCounter,
+                  budget: int) -> list[tuple[int, int, int]]:
     """Cut an over-long sentence into runs of whole words that each fit the budget."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(body, start, end)]
     counts = count_tokens([body[s:e] for s, e in words])
     windows: list[tuple[int, int, int]] = []
-    w_start, w_end, w_tokens = None, None, 0
+    w_start: int | None = None  # the open window's first character; its end is set with it
+    w_end, w_tokens = 0, 0
     for (s, e), tokens in zip(words, counts):
         tokens = min(tokens, budget)  # a single absurd "word" still lands somewhere
         if w_start is not None and w_tokens + tokens > budget:

@@ -1,4 +1,5 @@
-"""Publication dates: parsed as archives write them ("2015-05-14", "Thu 14 May 2015", "May 14, 2015"), written for people."""
+"""Publication dates: parsed as archives write them ("2015-05-14", "Thu 14 May 2015", "May 14, 2015"),
+written for people."""
 
 from __future__ import annotations
 

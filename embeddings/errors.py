@@ -52,7 +52,7 @@ class ReindexBusyError(StoreError):
     """Another reindex holds the index's write lock."""
 
     @classmethod
-    def at(cls, location: str) -> "ReindexBusyError":
+    def at(cls, location: str) -> ReindexBusyError:
         return cls(
             f"another reindex (`archivist index`) is writing to {location}; wait for it to finish, then run this again "
             "(the lock is released by the operating system when that process ends, even if it crashed, "

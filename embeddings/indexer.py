@@ -161,7 +161,8 @@ class _Run:
         self.phase("writing")
         for plan in plans:
             stored = [plan.reusable.get(h) or encoded[h] for h in plan.hashes]
-            vectors = np.stack([s.vector for s in stored]) if stored else np.zeros((0, self.encoder.dimension), np.float32)
+            vectors = (np.stack([s.vector for s in stored]) if stored
+                       else np.zeros((0, self.encoder.dimension), np.float32))
             self.report.chunks_reused += sum(1 for h in plan.hashes if h in plan.reusable)
             self.writer.put_article(plan.article, plan.chunks, vectors, plan.hashes, [s.sentences for s in stored])
         self.pending, self.pending_chunks = [], 0

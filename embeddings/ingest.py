@@ -60,7 +60,8 @@ def target_path(archive_dir: Path, name: str, *, replace: bool) -> Path:
     """Where `name` goes in the archive; refuses symlinks, paths leading out, and unwanted overwrites."""
     root = Path(archive_dir)
     if not root.is_dir():
-        raise IngestError(f"the archive {root} is not a directory; point ARCHIVIST_ARCHIVE_DIR at a folder to add files")
+        raise IngestError(
+            f"the archive {root} is not a directory; point ARCHIVIST_ARCHIVE_DIR at a folder to add files")
     target = root / name
     if target.is_symlink():
         raise IngestError(f"{name} in the archive is a symbolic link; refusing to write through it")
@@ -118,9 +119,13 @@ def stage(archive_dir: Path, filename: str, data: bytes, *, replace: bool = Fals
 
 def _parse(path: Path, name: str, limits: IngestLimits) -> list[Article]:
     parse_limits = ParseLimits(max_file_bytes=limits.max_bytes, max_jsonl_bytes=limits.max_bytes)
-    articles, problems = [], []
+    articles: list[Article] = []
+    problems: list[ParseError] = []
     for item in iter_articles(path, name, parse_limits):
-        (problems if isinstance(item, ParseError) else articles).append(item)
+        if isinstance(item, ParseError):
+            problems.append(item)
+        else:
+            articles.append(item)
     if problems:
         shown = "; ".join(str(p) for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""

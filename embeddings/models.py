@@ -22,7 +22,7 @@ class Article:
     source_path: str = ""
     content_hash: str = ""
 
-    def with_hash(self) -> "Article":
+    def with_hash(self) -> Article:
         """Return a copy whose content_hash covers every field that reaches the index."""
         payload = json.dumps(
             [self.id, self.title, self.body, self.date.isoformat() if self.date else None,

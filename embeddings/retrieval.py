@@ -47,7 +47,9 @@ class RetrievalConfig:
     name_search_passages: int = 50
     # In a question typed all in lower case, a word at least this long that the archive never uses
     # and the model's vocabulary does not hold whole is reported as a name (0: never).
-    unseen_name_chars: int = 5
+    # 0, the untuned starting point, is off: the bot's fitted value (bot/learned_weights.json, "retrieval")
+    # is applied by bot.tuning, since the embeddings package knows nothing of the bot's fitted values.
+    unseen_name_chars: int = 0
     part_hits: int = 5  # hits searched for each part of a question that asks two things (0: none)
 
 
@@ -257,5 +259,6 @@ def _newest(candidates: Sequence[_Candidate]) -> dt.date | None:
 
 
 def _why(c: _Candidate) -> str:
-    parts = [f"dense #{c.dense_rank}" if c.dense_rank else "dense -", f"bm25 #{c.text_rank}" if c.text_rank else "bm25 -"]
+    parts = [f"dense #{c.dense_rank}" if c.dense_rank else "dense -",
+             f"bm25 #{c.text_rank}" if c.text_rank else "bm25 -"]
     return f"{', '.join(parts)}, cosine {c.cosine:.2f}"

@@ -60,5 +60,6 @@ def by_article(rows: Iterable[tuple[str, str, int, bytes]]) -> dict[str, Article
     """Rows of (article id, content hash, chunk start, packed blob) gathered into each article's vectors."""
     found: dict[str, ArticleSentenceVectors] = {}
     for article_id, content_hash, start, blob in rows:
-        found.setdefault(article_id, ArticleSentenceVectors(content_hash, {})).by_span.update(unpack(bytes(blob), start))
+        vectors = found.setdefault(article_id, ArticleSentenceVectors(content_hash, {}))
+        vectors.by_span.update(unpack(bytes(blob), start))
     return found

@@ -133,7 +133,8 @@ def haystack_service(corpus_dir, real_encoder, tmp_path_factory):
 
     politics = POLITICS / "articles.jsonl"
     if not politics.is_file():
-        pytest.skip(f"the shared Wikinews politics corpus is not at {POLITICS} (it lives beside the repository in ../shared)")
+        pytest.skip(f"the shared Wikinews politics corpus is not at {POLITICS} "
+                    "(it lives beside the repository in ../shared)")
     root = tmp_path_factory.mktemp("haystack")
     archive = root / "articles"
     archive.mkdir()

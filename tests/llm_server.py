@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -64,13 +65,21 @@ class ScriptedLLM:
                 with owner._lock:
                     owner.in_flight += 1
                     owner.most_in_flight = max(owner.most_in_flight, owner.in_flight)
+                ended = threading.Event()
+
+                def end() -> None:
+                    # Counted out before the last bytes go: once the client has them it may start its next
+                    # request at once, before this thread runs again.
+                    with owner._lock:
+                        if not ended.is_set():
+                            ended.set()
+                            owner.in_flight -= 1
                 try:
-                    owner._answer(self)
+                    owner._answer(self, end)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up, as it should on a timeout
                 finally:
-                    with owner._lock:
-                        owner.in_flight -= 1
+                    end()
 
             def _json(self, status: int, payload: dict) -> None:
                 data = json.dumps(payload).encode()
@@ -106,13 +115,15 @@ class ScriptedLLM:
     def _wait(self, seconds: float) -> None:
         self._closing.wait(seconds)
 
-    def _answer(self, handler) -> None:
+    def _answer(self, handler, end: Callable[[], None]) -> None:
         script = self.script
         self._wait(script.before_headers)
         if script.status != 200:
+            end()
             handler._json(script.status, {"error": {"message": f"scripted {script.status}"}})
             return
         if not script.stream:
+            end()
             handler._json(200, {"choices": [{"index": 0, "message": {"role": "assistant", "content": script.text}}]})
             return
         handler.send_response(200)
@@ -125,6 +136,8 @@ class ScriptedLLM:
             if script.stall_after is not None and sent >= script.stall_after:
                 self._wait(3600)
                 return
+            if sent == len(lines) - 1:
+                end()
             _chunk(handler, line + "\n\n")
             self._wait(script.between)
         _chunk(handler, "")

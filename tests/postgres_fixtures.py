@@ -50,7 +50,8 @@ def postgres_url(postgres_server_url) -> Iterator[str]:
     schema = f"archivist_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_server_url, autocommit=True) as conn:
         extension_schema = conn.execute(
-            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'vector'"
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'vector'"
         ).fetchone()[0]
         conn.execute(f'CREATE SCHEMA "{schema}"')
     # Tables go to the first schema on the search path; the vector type is found in the extension's.

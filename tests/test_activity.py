@@ -66,9 +66,11 @@ def test_replies_and_threads_find_the_answer_they_follow(log):
 
 
 def test_answer_in_thread_is_a_per_server_choice(log):
-    assert log.guilds.answer_in_thread(1, default=False) is False and log.guilds.answer_in_thread(1, default=True) is True
+    assert log.guilds.answer_in_thread(1, default=False) is False
+    assert log.guilds.answer_in_thread(1, default=True) is True
     log.guilds.set_answer_in_thread(1, True)
-    assert log.guilds.answer_in_thread(1, default=False) is True and log.guilds.answer_in_thread(2, default=False) is False
+    assert log.guilds.answer_in_thread(1, default=False) is True
+    assert log.guilds.answer_in_thread(2, default=False) is False
     assert log.guilds.answer_in_thread(None, default=True) is False  # DMs have no threads
 
 

@@ -35,13 +35,14 @@ QUESTIONS = [
 
 
 def extractive(service: ArchivistService, llm: ScriptedLLM) -> ExtractiveAnswerer:
-    return ExtractiveAnswerer(service.encoder, sentence_vectors=service.store.sentence_vectors, policy=POLICY)
+    return ExtractiveAnswerer(service.encoder, sentence_vectors=service.store.sentence_vectors, policy=POLICY,
+                              reader=service.reader)
 
 
 def composed(service: ArchivistService, llm: ScriptedLLM) -> ComposedAnswerer:
     """The composed answerer with a scripted model: a sentence of passage [1], one of [2], one unsupported."""
     client = ChatClient(LLMConfig(llm.url, timeout_seconds=5))
-    return ComposedAnswerer(client, extractive(service, llm), policy=POLICY)
+    return ComposedAnswerer(client, extractive(service, llm), service.reader, policy=POLICY)
 
 
 ANSWERERS = {"extractive": extractive, "composed": composed}

@@ -1,4 +1,5 @@
-"""The import rules of ARCHITECTURE.md: embeddings knows nothing of bot; one module each imports discord's and torch's worlds."""
+"""The import rules of ARCHITECTURE.md: embeddings knows nothing of bot; one module each imports discord's and
+torch's worlds."""
 
 from __future__ import annotations
 

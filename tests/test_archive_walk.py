@@ -30,12 +30,14 @@ def build(root: Path, names: list[str], seed: int) -> None:
 def content_for(name: str) -> str:
     stem = Path(name).stem
     if name.endswith(".jsonl"):
-        return '{"id": "f1", "title": "Feed one", "body": "First."}\n{"id": "f2", "title": "Feed two", "body": "Second."}\n'
+        return ('{"id": "f1", "title": "Feed one", "body": "First."}\n'
+                '{"id": "f2", "title": "Feed two", "body": "Second."}\n')
     if name.endswith(".json"):
         return '{"articles": [{"id": "r1", "title": "Record", "body": "Recorded text."}]}'
     if name.lower().endswith((".html", ".htm")):
         return (f"<html><head><title>{stem}</title></head><body><article><h1>Page {stem}</h1>"
-                f"<p>The body of the saved page called {stem}, long enough to be an article.</p></article></body></html>")
+                f"<p>The body of the saved page called {stem}, long enough to be an article.</p>"
+                "</article></body></html>")
     return f"Headline {stem}\n\nBody of {stem}.\n"
 
 

@@ -28,7 +28,8 @@ def test_sentences_respect_abbreviations_initials_and_quotes():
 
 
 def test_sentence_lowercase_continuation_is_not_split():
-    assert split_sentences("Shares fell 3 p.c. yesterday. e.g. this one.") == ["Shares fell 3 p.c. yesterday. e.g. this one."]
+    text = "Shares fell 3 p.c. yesterday. e.g. this one."
+    assert split_sentences(text) == [text]
 
 
 def _article(body: str, title: str = "A headline") -> Article:
@@ -37,7 +38,8 @@ def _article(body: str, title: str = "A headline") -> Article:
 
 def test_short_paragraphs_merge_and_offsets_are_exact():
     body = "First para one.\n\nSecond para two.\n\nThird para three."
-    chunks = chunk_article(_article(body), HashingEncoder().count_tokens, ChunkingPolicy(max_tokens=50, target_tokens=40))
+    chunks = chunk_article(_article(body), HashingEncoder().count_tokens,
+                           ChunkingPolicy(max_tokens=50, target_tokens=40))
     assert len(chunks) == 1
     assert chunks[0].text == body and (chunks[0].start, chunks[0].end) == (0, len(body))
 
@@ -45,7 +47,8 @@ def test_short_paragraphs_merge_and_offsets_are_exact():
 def test_paragraphs_split_when_over_target():
     paragraphs = [" ".join(f"p{i}w{j}" for j in range(30)) + "." for i in range(4)]
     body = "\n\n".join(paragraphs)
-    chunks = chunk_article(_article(body), HashingEncoder().count_tokens, ChunkingPolicy(max_tokens=70, target_tokens=70))
+    chunks = chunk_article(_article(body), HashingEncoder().count_tokens,
+                           ChunkingPolicy(max_tokens=70, target_tokens=70))
     assert [c.text for c in chunks] == ["\n\n".join(paragraphs[:2]), "\n\n".join(paragraphs[2:])]
     assert [c.ordinal for c in chunks] == [0, 1] and [c.id for c in chunks] == ["a#0", "a#1"]
 
@@ -92,8 +95,10 @@ def test_longest_corpus_articles_fit_the_real_model(real_encoder, corpus_dir):
 
 @pytest.mark.parametrize("max_tokens", [20, 64, 254])
 def test_chunks_cover_body_without_gaps(max_tokens):
-    body = "\n\n".join(" ".join(f"w{p}{i}." if i % 7 == 6 else f"w{p}{i}" for i in range(n)) for p, n in enumerate([5, 80, 3, 400, 12]))
-    chunks = chunk_article(_article(body), HashingEncoder().count_tokens, ChunkingPolicy(max_tokens=max_tokens, target_tokens=max_tokens))
+    body = "\n\n".join(" ".join(f"w{p}{i}." if i % 7 == 6 else f"w{p}{i}" for i in range(n))
+                       for p, n in enumerate([5, 80, 3, 400, 12]))
+    chunks = chunk_article(_article(body), HashingEncoder().count_tokens,
+                           ChunkingPolicy(max_tokens=max_tokens, target_tokens=max_tokens))
     assert chunks[0].start == 0 and chunks[-1].end == len(body)
     for before, after in zip(chunks, chunks[1:]):
         assert body[before.end:after.start].strip() == ""

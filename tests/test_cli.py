@@ -94,7 +94,8 @@ def test_errors_are_one_line_with_status_1(indexed, tmp_path):
 def test_usage_errors_exit_2():
     result = subprocess.run([sys.executable, "-m", "bot", "ask"], capture_output=True, text=True)
     assert result.returncode == 2 and "usage:" in result.stderr
-    bad_date = subprocess.run([sys.executable, "-m", "bot", "search", "x", "--from", "someday"], capture_output=True, text=True)
+    bad_date = subprocess.run([sys.executable, "-m", "bot", "search", "x", "--from", "someday"],
+                              capture_output=True, text=True)
     assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
 
 
@@ -128,6 +129,20 @@ def test_ask_json_names_the_abstention_rule(indexed):
     assert refused["abstained"] is True and refused["abstained_by"] == "unknown-name"
 
 
+def test_ask_explain_shows_why_this_sentence_and_why_this_refusal(indexed):
+    explained = run(["ask", "What did Alibaba's CEO say about hiring?", "--explain"], indexed).stdout
+    assert "Sentences weighed" in explained
+    chosen = [line for line in explained.splitlines() if line.startswith("* reader ")]
+    assert chosen and "prioritise international hiring" in "\n".join(chosen)
+    as_json = json.loads(run(["ask", "What did Alibaba's CEO say about hiring?", "--explain", "--json"],
+                             indexed).stdout)
+    considered = as_json["considered"]
+    assert considered and all(0 <= c["reading"] <= 1 for c in considered if c["reading"] is not None)
+    assert any(c["chosen"] for c in considered) and "similarity" in considered[0]["features"]
+    refused = run(["ask", "Who did Alibaba's CEO name as his successor?", "--explain"], indexed).stdout
+    assert "Nothing in the archive answers" in refused and "Refused by no-answer" in refused
+
+
 def test_eval_takes_overrides_and_reports_refusals_by_rule(indexed, tmp_path):
     questions = tmp_path / "questions.jsonl"
     questions.write_text(
@@ -158,9 +173,9 @@ def test_output_cut_short_by_its_reader_ends_quietly(indexed):
 def test_ask_with_the_composed_answerer_reports_how_it_went(indexed):
     from tests.llm_server import Script, ScriptedLLM, closed_port_url
 
-    llm = ScriptedLLM(Script(text="Zhang said the company would prioritise international hiring. [1] "
-                                  "Zhang also owns the Moon. [1] Zhang said the company would prioritise "
-                                  "international hiring. [1]"))
+    # Sentences the passage holds word for word are kept whatever the fitted floor (support.quoted_whole).
+    hiring = "Zhang also explained that the company would prioritise international hiring."
+    llm = ScriptedLLM(Script(text=f"{hiring} [1] Zhang also owns the Moon. [1] {hiring} [1]"))
     try:
         env = {"ARCHIVIST_LLM_URL": llm.url, "ARCHIVIST_LLM_TIMEOUT_SECONDS": "10"}
         result = run(["ask", "What did Alibaba's CEO say about hiring?", "--answerer", "composed", "--json"],

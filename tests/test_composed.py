@@ -9,13 +9,22 @@ import time
 import pytest
 
 from bot.answering.prompt import DECLINE
+from bot.answering.support import SupportConfig
 from bot.service import ArchivistService
+from bot.tuning import Tuning
 from tests.llm_server import Script, ScriptedLLM, closed_port_url
 
 HIRING = "What did Alibaba's CEO say about hiring?"
-FAITHFUL = ("Zhang said the company would prioritise international hiring. [1] "
-            "“We will have employees from all over the world that look different from each other,” Zhang said. [1]")
+# Sentences the passage holds word for word: kept by any reader (support.quoted_whole), so these tests
+# pin the answer's protocol, not how the reader judges a rewording (tests/test_support.py does that).
+HIRING_SENTENCE = "Zhang also explained that the company would prioritise international hiring."
+FAITHFUL = (f"{HIRING_SENTENCE} [1] "
+            "“We will have employees from all over the world that look different from each other,” he said. [1]")
 TIMEOUT = 2.0
+# These tests pin how composed answers behave (what is kept, cited, dropped, fallen back on), not the fitted
+# floor (bot/learned_weights.json), which may sit anywhere a refit puts it: a faithful rewording scores
+# far above this floor and an invented sentence far below (tests/test_support.py measures the fitted one).
+CHECK = Tuning(support=SupportConfig(support_floor=0.5))
 
 
 @pytest.fixture
@@ -28,7 +37,7 @@ def llm():
 def composed(sample_service: ArchivistService, url: str, **settings) -> ArchivistService:
     chosen = dataclasses.replace(sample_service.settings, answerer="composed", llm_url=url,
                                  **{"llm_timeout_seconds": TIMEOUT, **settings})
-    return ArchivistService(chosen, encoder=sample_service.encoder, store=sample_service.store)
+    return ArchivistService(chosen, encoder=sample_service.encoder, store=sample_service.store, tuning=CHECK)
 
 
 def passage_of(llm: ScriptedLLM, n: int) -> str:
@@ -37,7 +46,7 @@ def passage_of(llm: ScriptedLLM, n: int) -> str:
     return block.split(f"[{n}] ", 1)[1].split("\n", 1)[1].split("\n\n[", 1)[0]
 
 
-def test_a_faithful_answer_is_shown_in_the_models_words_with_sources_from_the_hits(sample_service, llm):
+def test_a_faithful_answer_is_shown_with_sources_from_the_hits(sample_service, llm):
     llm.script = Script(text=FAITHFUL)
     shown: list[str] = []
     answer = composed(sample_service, llm.url).ask(HIRING, on_progress=shown.append)
@@ -74,15 +83,24 @@ def test_sources_are_renumbered_in_order_of_first_use(sample_service, llm):
     llm.script = Script(text=FAITHFUL)  # a first request, to learn which passages are given
     composed(sample_service, llm.url).ask(HIRING)
     hiring = next(n for n in (1, 2, 3) if "prioritise international hiring" in passage_of(llm, n))
-    llm.script = Script(text=f"Zhang said the company would prioritise international hiring. [{hiring}]")
+    llm.script = Script(text=f"{HIRING_SENTENCE} [{hiring}]")
     answer = composed(sample_service, llm.url).ask(HIRING)
     assert answer.text.endswith("[1]") and [c.n for c in answer.citations] == [1]
     assert "prioritise international hiring" in answer.citations[0].quote
 
 
+def test_the_bot_cites_the_passage_that_supports_a_sentence_whatever_marker_the_model_put(sample_service, llm):
+    """A sentence without a marker, or with one no passage given has, is attributed to the passage that
+    supports it; it is dropped only when none does."""
+    for marker in ("", " [7]"):
+        llm.script = Script(text=f"{HIRING_SENTENCE}{marker}")
+        answer = composed(sample_service, llm.url).ask(HIRING)
+        assert answer.answerer == "composed" and answer.dropped == (), marker
+        assert answer.text == f"{HIRING_SENTENCE} [1]"
+        assert "prioritise international hiring" in answer.citations[0].quote
+
+
 @pytest.mark.parametrize("text, reason", [
-    ("Zhang said the company would prioritise international hiring. [7]", "nothing supported"),
-    ("Zhang said the company would prioritise international hiring.", "nothing supported"),
     ("", "the model wrote nothing"),
     ("Alibaba sells cars on Mars. [1] Zhang owns 12 moons. [1] The sky is green. [1]", "nothing supported"),
 ])
@@ -102,10 +120,11 @@ def test_less_than_half_supported_falls_back_with_the_count(sample_service, llm)
 
 
 def test_invalid_markers_are_named_in_the_drop_reason(sample_service, llm):
-    llm.script = Script(text=FAITHFUL + " Zhang spoke about cloud computing. [9]")
+    llm.script = Script(text=FAITHFUL + " Zhang promised every employee a pony by 2031. [9]")
     answer = composed(sample_service, llm.url).ask(HIRING)
     assert answer.answerer == "composed"
-    assert [d.reason for d in answer.dropped] == ["cites [9], which no passage given is"]
+    assert [d.reason for d in answer.dropped] == ["cites [9], which no passage given is, and no passage given "
+                                                  "supports it"]
 
 
 def test_no_request_is_made_when_the_archive_does_not_hold_the_answer(sample_service, llm):
@@ -113,11 +132,16 @@ def test_no_request_is_made_when_the_archive_does_not_hold_the_answer(sample_ser
     assert answer.abstained and answer.abstained_by == "unknown-name" and llm.requests == []
 
 
-def test_the_model_saying_the_passages_do_not_answer_is_an_abstention(sample_service, llm):
+def test_the_model_saying_the_passages_do_not_answer_is_believed_only_when_the_reader_agrees(sample_service, llm):
     llm.script = Script(text=DECLINE)
-    answer = composed(sample_service, llm.url).ask(HIRING)
-    assert answer.abstained and answer.abstained_by == "model-declined" and answer.answerer == "composed"
-    assert [h.article.id for h in answer.closest] == ["alibaba-global-expansion.txt"]
+    answer = composed(sample_service, llm.url).ask(HIRING)  # the reader finds Zhang's sentence: it answers
+    assert not answer.abstained and answer.answerer == "extractive"
+    assert answer.fallback_reason.startswith("the model found no answer in the passages, but the reader found")
+    assert "prioritise international hiring" in answer.text
+    # Where the reader finds nothing that answers, the policy refuses before the model is asked.
+    asked = len(llm.requests)
+    refused = composed(sample_service, llm.url).ask("Who did Alibaba's CEO name as his successor?")
+    assert refused.abstained and refused.abstained_by == "no-answer" and len(llm.requests) == asked
 
 
 @pytest.mark.parametrize("script, reason", [
@@ -149,7 +173,7 @@ def test_an_endpoint_that_is_down_falls_back_at_once(sample_service):
 
 
 def test_a_10000_word_answer_is_read_only_so_far(sample_service, llm):
-    sentence = "Zhang said the company would prioritise international hiring. [1] "
+    sentence = f"{HIRING_SENTENCE} [1] "
     llm.script = Script(text=sentence * 1500, chunk=400)
     started = time.monotonic()
     answer = composed(sample_service, llm.url).ask(HIRING)

@@ -57,5 +57,6 @@ def test_mask_limits_results_even_when_few_rows_are_allowed():
 
 def test_memory_is_under_a_fifth_of_float32():
     compressed = compress(clustered_unit_vectors(1_000))
-    held = compressed.codes.nbytes + compressed.bits.nbytes + compressed.row_ids.nbytes + compressed.date_ordinals.nbytes
+    held = (compressed.codes.nbytes + compressed.bits.nbytes + compressed.row_ids.nbytes
+            + compressed.date_ordinals.nbytes)
     assert held / (1_000 * 384 * 4) < 0.2

@@ -43,7 +43,8 @@ def story(number: int, round_number: int | None = None) -> str:
 def wire(round_number: int) -> str:
     records = []
     for number in range(40):
-        body = f"Wire item {number} reports on the {WORDS[number % len(WORDS)]} and the {WORDS[(number * 7) % len(WORDS)]}."
+        body = (f"Wire item {number} reports on the {WORDS[number % len(WORDS)]} "
+                f"and the {WORDS[(number * 7) % len(WORDS)]}.")
         if number < 2:
             body += f" Revised in round {round_number}."
         records.append(f'{{"id": "wire-{number}", "title": "Wire {number}", "date": "2021-04-01", "body": "{body}"}}')

@@ -97,7 +97,7 @@ def test_abstention_shows_the_closest_articles():
                     articles_searched=3)
     [[embed]] = render_answer(answer)
     assert embed.description == "I couldn't find that in the archive."
-    assert [f.name.startswith("Closest") for f in embed.fields] == [True, True, True]
+    assert [f.name.split(" · ")[0][:12] for f in embed.fields] == ["[1] Closest:", "[2] Closest:", "[3] Closest:"]
     assert "Headline 2" in embed.fields[1].value
 
 

@@ -6,24 +6,28 @@ import shutil
 
 import pytest
 
-from bot.followup import FollowUpContext
+from bot.answering.types import FollowUpContext
 from bot.service import ArchivistService
 from bot.settings import Settings
 from tests.conftest import SAMPLE_ARCHIVE
 
 # A second article in which someone else talks about advertising: without context, "he" is him.
-TENCENT = """---
-title: Tencent chief says advertising will drive growth
-date: 2016-03-17
-url: https://example.org/tencent-advertising
-tags: [Tencent, China, advertising]
----
-Tencent's chief executive Pony Ma told investors on Thursday that advertising would be the company's main engine of growth over the next three years.
-
-Ma said that advertising revenue from the WeChat messaging app had doubled, and that the firm would sell more video advertising to brands outside China.
-
-"Advertising is where our users already are," he said, adding that Tencent would hire more engineers for its advertising platform.
-"""
+TENCENT = (
+    "---\n"
+    "title: Tencent chief says advertising will drive growth\n"
+    "date: 2016-03-17\n"
+    "url: https://example.org/tencent-advertising\n"
+    "tags: [Tencent, China, advertising]\n"
+    "---\n"
+    "Tencent's chief executive Pony Ma told investors on Thursday that advertising would be the company's main "
+    "engine of growth over the next three years.\n"
+    "\n"
+    "Ma said that advertising revenue from the WeChat messaging app had doubled, and that the firm would sell more "
+    "video advertising to brands outside China.\n"
+    "\n"
+    "\"Advertising is where our users already are,\" he said, adding that Tencent would hire more engineers for its "
+    "advertising platform.\n"
+)
 ALIBABA = "alibaba-global-expansion.txt"
 
 

@@ -35,7 +35,8 @@ def test_greedy_groups_join_the_closest_centre_within_the_threshold():
 def test_a_label_is_the_groups_telling_words():
     questions = ["How fast did Xiaomi phones sell?", "what did xiaomi say about phones", "Who invented bitcoin?",
                  "how fast did bitcoin rise"]
-    stems = [{"fast", "xiaomi", "phone", "sell"}, {"xiaomi", "phone"}, {"invent", "bitcoin"}, {"fast", "bitcoin", "rise"}]
+    stems = [{"fast", "xiaomi", "phone", "sell"}, {"xiaomi", "phone"}, {"invent", "bitcoin"},
+             {"fast", "bitcoin", "rise"}]
     # In both of the group's questions and in no other: xiaomi and phone(s); "fast" is in another group too.
     assert set(label([0, 1], questions, stems).split()[:2]) == {"xiaomi", "phones"}
 

@@ -15,8 +15,9 @@ from tests.html_pages import render_news_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 # Words that appear only in a page's navigation, ads, comments, related links or footer.
-FURNITURE = ("Skip to the content", "Subscribe", "Advertisement", "Advertise with us", "Related", "Most read", "Leave a Reply",
-             "Share this", "cookies", "Sign up", "Listen live", "WIN a family ticket", "Copyright", "©",
+FURNITURE = ("Skip to the content", "Subscribe", "Advertisement", "Advertise with us", "Related", "Most read",
+             "Leave a Reply", "Share this", "cookies", "Sign up", "Listen live", "WIN a family ticket", "Copyright",
+             "©",
              "Derek from the Point", "Put it into the buses", "Bus timetable cuts", "Eurozone inflation",
              "Lessons from the 2018", "A470 closed", "Email a friend")
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from bot.answering.drafts import SentenceStream
-from bot.answering.support import Passage, check, default_words
+from bot.answering.support import Passage, check
 from bot.llm import ChatClient, LLMConfig
 from bot.service import ArchivistService
 from tests.test_answerer_conformance import check_contract
@@ -38,12 +38,12 @@ def test_a_composed_answer_shows_only_verified_sentences_or_falls_back(composed)
     answer = composed.answerer_named("composed").answer(HIRING, result, on_progress=shown.append)
     check_contract(answer, result, composed.tuning.policy.closest_articles)
     assert "first_token" in answer.timings and answer.model_sentences >= 1  # the model did write
-    if answer.answerer == "composed":
-        words = default_words()
+    if answer.answerer == "composed":  # every sentence shown is borne out by the passage the bot cites for it
         passages = {c.n: Passage(c.hit.chunk.text, c.article.title, c.article.date) for c in answer.citations}
         stream = SentenceStream()
         for sentence in [*stream.feed(answer.text), *stream.close()]:
-            assert check(sentence.text, [passages[n] for n in sentence.cites], words=words).supported
+            assert check(sentence.text, [passages[n] for n in sentence.cites], composed.reader,
+                         composed.tuning.support).supported
         assert shown and shown[-1] == answer.text
     else:  # the tiny model's usual fate: too little of what it wrote is borne out
         assert answer.fallback_reason and answer.dropped and not answer.abstained

@@ -12,7 +12,8 @@ from embeddings.names import is_descriptive, mentions_name, question_names
 
 
 def test_question_names_skip_the_first_word_months_titles_and_possessives():
-    assert question_names("What did Alibaba's CEO say in May about Motorola Mobility?") == ["Alibaba", "Motorola", "Mobility"]
+    assert question_names("What did Alibaba's CEO say in May about Motorola Mobility?") == [
+        "Alibaba", "Motorola", "Mobility"]
     assert question_names("How much did the Facebook-funded study cost?") == ["Facebook"]
     assert question_names("Xiaomi shipments last year?") == []  # a first word is capitalised anyway
 
@@ -55,9 +56,11 @@ def service(tmp_path_factory, real_encoder) -> ArchivistService:
         for i, company in enumerate(["Fitbit", "Etsy", "Shopify", "Square", "Box", "GoDaddy",
                                           "Zynga", "Groupon", "Pandora", "Yelp", "Workday", "Zillow"])
     ]
-    records.append({"id": "shoes", "title": "Hackers reach customer accounts at online shoe store", "date": "2012-01-16",
+    records.append({"id": "shoes", "title": "Hackers reach customer accounts at online shoe store",
+                    "date": "2012-01-16",
                     "body": "Zappos said hackers had reached part of its database of 24 million customer accounts. "
-                            "Zappos CEO Tony Hsieh wrote to staff: \"We are truly sorry for any hassle this may cause.\" "
+                            "Zappos CEO Tony Hsieh wrote to staff: "
+                            "\"We are truly sorry for any hassle this may cause.\" "
                             "Credit card data was not stored in the affected systems."})
     records += [  # two companies, each in its own article, never together
         {"id": "msft", "title": "Microsoft sales beat forecasts", "date": "2007-01-26",

@@ -96,7 +96,8 @@ def test_query_time_loading_does_not_import_torch(onnx_export, model_cache):
         "from embeddings.encoders import load_encoder\n"
         f"encoder = load_encoder(cache_dir={str(model_cache)!r})\n"
         "vector = encoder.encode_query('hiring at Alibaba')\n"
-        "print(json.dumps([len(vector), sorted({'torch', 'transformers', 'sentence_transformers'} & set(sys.modules))]))\n"
+        "heavy = {'torch', 'transformers', 'sentence_transformers'} & set(sys.modules)\n"
+        "print(json.dumps([len(vector), sorted(heavy)]))\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -106,7 +107,8 @@ def test_query_time_loading_does_not_import_torch(onnx_export, model_cache):
 def test_encoder_identity_is_known_without_loading_the_model(model_cache):
     fast = load_encoder(cache_dir=model_cache)
     slow = load_encoder(backend="torch")
-    assert (fast.model_name, fast.dimension, fast.max_tokens) == ("sentence-transformers/all-MiniLM-L6-v2+onnx-int8", 384, 254)
+    assert (fast.model_name, fast.dimension, fast.max_tokens) == (
+        "sentence-transformers/all-MiniLM-L6-v2+onnx-int8", 384, 254)
     assert (slow.model_name, slow.dimension, slow.max_tokens) == ("sentence-transformers/all-MiniLM-L6-v2", 384, 254)
     assert not fast.loaded and not slow.loaded
 

@@ -14,7 +14,8 @@ from embeddings.parsing import ParseLimits, iter_articles
 from tests.conftest import SAMPLE_ARCHIVE, SEED
 
 
-def parse(path: Path, rel: str | None = None, limits: ParseLimits = ParseLimits()) -> tuple[list[Article], list[ParseError]]:
+def parse(path: Path, rel: str | None = None,
+          limits: ParseLimits = ParseLimits()) -> tuple[list[Article], list[ParseError]]:
     items = list(iter_articles(path, rel or path.name, limits))
     return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, ParseError)]
 
@@ -43,7 +44,8 @@ def test_stack_archive_sample_parses_into_fields():
     assert article.tags == ("Alibaba", "Asia", "China", "employment", "news")
     assert article.body.startswith("Chinese e-retail group Alibaba has emphasised")
     assert article.body.endswith("target customers from all walks of life,” he said.")
-    for leftover in ("The Stack Archive", "Send us a correction", "Alibaba Asia China employment news", "Thu 14 May 2015"):
+    for leftover in ("The Stack Archive", "Send us a correction", "Alibaba Asia China employment news",
+                     "Thu 14 May 2015"):
         assert leftover not in article.body
     assert "prioritise international hiring" in article.body
     assert len(article.content_hash) == 64
@@ -88,7 +90,7 @@ def test_jsonl_bad_lines_are_reported_with_line_numbers(tmp_path):
     path = write(tmp_path, "mixed.jsonl", "\n".join(lines) + "\n")
     articles, errors = parse(path)
     assert [a.id for a in articles] == ["wn-1", "ok"]
-    assert [(e.line, e.path) for e in errors] == [(2, "mixed.jsonl"), (3, "mixed.jsonl"), (4, "mixed.jsonl"), (5, "mixed.jsonl")]
+    assert [(e.line, e.path) for e in errors] == [(line, "mixed.jsonl") for line in (2, 3, 4, 5)]
     assert "not valid JSON" in errors[0].reason
     assert "no body" in errors[1].reason
     assert "no title" in errors[2].reason

@@ -21,7 +21,8 @@ from embeddings.parsing.plain_text import parse_plain_text
 EXTENSIONS = sorted({".txt", ".md", ".json", ".jsonl", ".html", ".htm"} | set(SUPPORTED_EXTENSIONS))
 LIMITS = ParseLimits(max_file_bytes=64 * 1024, max_record_bytes=16 * 1024, max_body_chars=8_000)
 # FUZZ_EXAMPLES=5000 for a deeper campaign than CI's.
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Text that looks enough like each format to get past its first checks.
 _words = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
@@ -106,5 +107,6 @@ def test_json_records_raise_only_parse_error(scratch, document):
     except ParseError:
         pass
     path = scratch / "records.jsonl"
-    path.write_bytes(b"\n".join(json.dumps(r).encode() for r in (document if isinstance(document, list) else [document])))
+    records = document if isinstance(document, list) else [document]
+    path.write_bytes(b"\n".join(json.dumps(r).encode() for r in records))
     check(list(iter_articles(path, path.name, LIMITS)))

@@ -40,7 +40,8 @@ def test_a_fresh_database_gets_pgvector_and_the_schema_once(fresh_database):
         store.close()
     with psycopg.connect(fresh_database) as conn:
         assert conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()[0] >= "0.8"
-        assert conn.execute("SELECT array_agg(version) FROM archivist_schema_migrations").fetchone()[0] == list(range(1, SCHEMA_VERSION + 1))
+        versions = conn.execute("SELECT array_agg(version) FROM archivist_schema_migrations").fetchone()[0]
+        assert versions == list(range(1, SCHEMA_VERSION + 1))
 
 
 def test_a_schema_from_a_newer_archivist_is_refused(postgres_url):

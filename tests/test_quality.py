@@ -1,4 +1,4 @@
-"""Answer quality on the dev, held-out, tuning and sealed questions must not regress below these floors (skipped without ../shared)."""
+"""Answer quality on every question set must not fall below these floors (skipped without ../shared)."""
 
 from __future__ import annotations
 

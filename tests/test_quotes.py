@@ -20,7 +20,8 @@ def test_speaker_of_a_question():
     query = speaker_query("What did Toyota's European chief say about the accelerator pedal recall?")
     assert query.who == frozenset(content_stems("Toyota European chief"))
     assert query.topic == "the accelerator pedal recall"
-    assert speaker_query("How did French unions react to the Airbus job cuts?").who == frozenset(content_stems("France unions"))
+    unions = speaker_query("How did French unions react to the Airbus job cuts?")
+    assert unions.who == frozenset(content_stems("France unions"))
     assert speaker_query("Which airline got the first A380?") is None
     # Markets react by moving, not by speaking.
     assert speaker_query("How did the stock market react when HP's boss was pushed out?") is None
@@ -28,7 +29,8 @@ def test_speaker_of_a_question():
 
 
 def test_outside_quotes_keeps_the_reporters_words():
-    assert outside_quotes("\u201cWe regret it,\u201d said Tadashi Arashima.").split() == ["said", "Tadashi", "Arashima."]
+    assert outside_quotes("\u201cWe regret it,\u201d said Tadashi Arashima.").split() == [
+        "said", "Tadashi", "Arashima."]
     assert outside_quotes('The committee said, "Growth has rebounded."').split() == ["The", "committee", "said,"]
     assert outside_quotes("international company,\u201d he continued.").split() == ["he", "continued."]
 

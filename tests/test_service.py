@@ -83,14 +83,16 @@ def test_sentences_without_usable_stored_vectors_are_encoded_instead(service, mo
 def test_unrelated_question_abstains_and_shows_closest(service):
     answer = service.ask("What is the best recipe for sourdough bread?")
     assert answer.abstained and answer.citations == []
-    assert answer.text == "I couldn't find that in the archive."
+    assert answer.text.startswith("I couldn't find that in the archive.") and answer.abstained_by in (
+        "low-similarity", "no-answer")  # whichever the fitted floors make refuse first
     assert [h.article.title for h in answer.closest] == ["Alibaba to push global expansion, says new CEO"]
 
 
 def test_date_filter_excludes_the_article(service):
     answer = service.ask(HIRING, SearchFilters(date_from=dt.date(2016, 1, 1)))
     assert answer.abstained and answer.closest == [] and answer.articles_searched == 0
-    assert service.search("Alibaba", SearchFilters(tags=("employment",)))[0].article.id == "alibaba-global-expansion.txt"
+    employment = service.search("Alibaba", SearchFilters(tags=("employment",)))
+    assert employment[0].article.id == "alibaba-global-expansion.txt"
     assert service.search("Alibaba", SearchFilters(tags=("sports",))) == []
 
 

@@ -152,7 +152,7 @@ def test_processes_asking_during_a_reindex_see_old_or_new(old_index, tmp_path, r
     store = SQLiteStore(store_path)
     reindex(archive, store, GatedEncoder(late_reader_answered), on_progress=on_progress)
     for out in (early_out, late["out"]):
-        assert wait_for(lambda: kinds(read_outcomes(out))[-3:] == ["new"] * 3), out.read_text()[-2000:]
+        assert wait_for(lambda out=out: kinds(read_outcomes(out))[-3:] == ["new"] * 3), out.read_text()[-2000:]
     for stop, process in ((early_stop, early), (late["stop"], late["process"])):
         stop.touch()
         assert process.wait(30) == 0

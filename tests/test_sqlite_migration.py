@@ -14,7 +14,8 @@ from tests.fakes import PoolingHashingEncoder
 def test_a_schema_1_index_gains_the_sentence_column_and_keeps_its_articles(tmp_path):
     archive = tmp_path / "articles"
     archive.mkdir()
-    (archive / "a.txt").write_text("Apple news\n\nThe apple fell far from the tree. The farmer smiled.\n", encoding="utf-8")
+    (archive / "a.txt").write_text("Apple news\n\nThe apple fell far from the tree. The farmer smiled.\n",
+                                   encoding="utf-8")
     path = tmp_path / "data" / "index.sqlite3"
     encoder = PoolingHashingEncoder()
     store = SQLiteStore(path)

@@ -29,7 +29,8 @@ def store(request, tmp_path):
 
 def article(article_id: str, body: str, *, title: str = "Headline", date: dt.date | None = None,
             tags: tuple[str, ...] = ()) -> Article:
-    return Article(id=article_id, title=title, body=body, date=date, tags=tags, source_path=f"{article_id}.txt").with_hash()
+    return Article(id=article_id, title=title, body=body, date=date, tags=tags,
+                   source_path=f"{article_id}.txt").with_hash()
 
 
 def put(writer, art: Article, pieces: list[str] | None = None) -> list[Chunk]:
@@ -245,7 +246,8 @@ def test_filtered_dense_search_returns_the_exact_k_best(store):
     query = vectors[3] + 0.5 * rng.normal(size=64).astype(np.float32)
     query /= np.linalg.norm(query)
     cases = [(SearchFilters(), set(range(400))), (SearchFilters(tags=("rare",)), rare),
-             (SearchFilters(date_from=dt.date(2018, 1, 1), date_to=dt.date(2018, 12, 31)), {i for i in range(400) if i % 20 == 18})]
+             (SearchFilters(date_from=dt.date(2018, 1, 1), date_to=dt.date(2018, 12, 31)),
+              {i for i in range(400) if i % 20 == 18})]
     for filters, allowed in cases:
         exact = sorted(allowed, key=lambda i: -float(vectors[i] @ query))[:10]
         with store.snapshot() as snap:
@@ -335,7 +337,8 @@ def test_rebuild_with_a_model_of_another_dimension(store):
         put(w, article("a1", "Sixty-four dimensions."))
     small = HashingEncoder(dimension=32, model_name="other/small")
     with store.writer(small.model_name, 32, rebuild=True) as w:
-        w.put_article(article("b1", "Thirty-two dimensions."), [Chunk("b1#0", "b1", 0, "Thirty-two dimensions.", 0, 22)],
+        w.put_article(article("b1", "Thirty-two dimensions."),
+                      [Chunk("b1#0", "b1", 0, "Thirty-two dimensions.", 0, 22)],
                       small.encode_documents(["Thirty-two dimensions."]), ["h"])
     assert store.check_model("other/small").dimension == 32
     with store.snapshot() as snap:

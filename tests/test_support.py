@@ -1,4 +1,4 @@
-"""The support check: what it always drops, what it keeps, and its floors on the labelled sentences."""
+"""The support check: what its hard rules always drop, what the reader keeps, and its floors on the labelled sets."""
 
 from __future__ import annotations
 
@@ -7,17 +7,26 @@ import datetime as dt
 import pytest
 
 from benchmarks.support_check import load, measure
-from bot.answering.support import FEATURES, Passage, SupportConfig, SupportModel, check, default_words
+from bot.answering.support import Passage, SupportConfig, check, hard_rules
+from bot.reader import load_reader
+from bot.tuning import Tuning
 
 PASSAGES = [Passage("Northline Ferries ordered two new ships from a Polish yard for 90 million euros on 14 May 2015. "
                     "Chief executive Tom Berg said the ships would not be ready before 2017.",
                     "Ferry company orders two new ships", dt.date(2015, 5, 15))]
+NAVTEQ = [Passage("Nokia paid $78 per share in cash for Navteq, the maker of digital maps.", "Nokia buys Navteq",
+                  dt.date(2007, 10, 1))]
 
 
-def test_a_sentence_the_passage_says_word_for_word_is_kept():
+@pytest.fixture(scope="module")
+def reader():
+    return load_reader()
+
+
+def test_a_sentence_the_passage_says_word_for_word_is_kept(reader):
     for sentence in ("Northline Ferries ordered two new ships from a Polish yard for 90 million euros on 14 May 2015.",
                      "Chief executive Tom Berg said the ships would not be ready before 2017."):
-        verdict = check(sentence, PASSAGES)
+        verdict = check(sentence, PASSAGES, reader, Tuning().support)
         assert verdict.supported and not verdict.reason
         assert verdict.grounds and verdict.grounds[0] in PASSAGES[0].text
 
@@ -28,41 +37,48 @@ def test_a_sentence_the_passage_says_word_for_word_is_kept():
     ("Northline Ferries ordered two new ships from a German yard for 90 million euros.", "the name 'German'"),
     ("Chief executive Anna Berg said the ships would not be ready before 2017.", "the name 'Anna'"),
 ])
-def test_a_number_date_or_name_the_passages_lack_is_dropped_by_name(sentence, reason):
-    verdict = check(sentence, PASSAGES)
+def test_a_number_date_or_name_the_passages_lack_is_dropped_by_name(sentence, reason, reader):
+    verdict = check(sentence, PASSAGES, reader)
     assert not verdict.supported and verdict.reason.startswith(reason) and verdict.score == 0.0
 
 
-def test_a_dropped_negation_is_dropped():
-    verdict = check("Berg said the ships would be ready before 2017.", PASSAGES)
-    assert not verdict.supported and "negation" in verdict.reason
+def test_a_sentence_s_first_word_is_a_name_like_any_other_unless_the_passages_use_it():
+    """"Microsoft paid $78 per share" where the passage says Nokia: a capitalised first word that is also an
+    ordinary word in the vocabulary is no longer let off; "Shares"/"Nokia's" forms the passage uses still are."""
+    assert hard_rules("Microsoft paid $78 per share in cash for Navteq.", NAVTEQ)[0] == \
+        "the name 'Microsoft' is not in the cited passages"
+    assert hard_rules("Nokia paid $78 per share in cash for Navteq.", NAVTEQ)[0] == ""
+    assert hard_rules("Shares of Navteq were bought for $78 each in cash.", NAVTEQ)[0] == ""
+    assert hard_rules("Maps maker Navteq was bought for $78 a share.", NAVTEQ)[0] == ""
+    assert hard_rules("About $78 a share was paid in cash for Navteq.", NAVTEQ)[0] == ""  # a function word
 
 
-def test_a_sentence_citing_nothing_given_is_dropped():
-    assert check("Northline Ferries ordered two new ships.", []).reason == "cites no passage that was given"
+def test_what_words_alone_cannot_tell_is_the_reader_s_to_judge(reader):
+    """Every word of these is the passage's; the reader keeps the rewording and drops what it never says.
+    (At a floor of its own: the fitted one is pinned by the floors below. An added clause or two parties'
+    roles swapped still read likely: known weaknesses, docs/reader.md.)"""
+    floor = SupportConfig(support_floor=0.5)
+    kept = check("Nokia bought the digital map maker Navteq for $78 a share in cash.", NAVTEQ, reader, floor)
+    refused = check("Navteq refused the offer from Nokia.", NAVTEQ, reader, floor)
+    negated = check("Nokia did not pay cash for Navteq.", NAVTEQ, reader, floor)
+    assert kept.supported and kept.score > 0.7
+    for dropped in (refused, negated):
+        assert not dropped.supported and dropped.reason.startswith("the reader finds") and dropped.score < 0.4
 
 
-def test_the_fitted_model_weighs_every_feature_the_check_computes():
-    model = SupportModel.load()
-    assert set(model.weights) == set(FEATURES) and 0.5 < model.threshold < 1
-    # Meaning kept word for word is evidence of support, however the fit came out.
-    assert model.weights["word_similarity"] > 0 and model.weights["coverage"] > 0
+def test_a_sentence_citing_nothing_given_is_dropped(reader):
+    assert check("Northline Ferries ordered two new ships.", [], reader).reason == "cites no passage that was given"
 
 
-def test_the_check_uses_the_word_vectors_it_was_fitted_with():
-    """Whatever encoder retrieval uses: the support model's weights are on all-MiniLM-L6-v2's scale."""
-    words = default_words()
-    assert words is not None and words.similarity("buy", "purchase") > 0.55
-
-
-# Reached on 2026-12-02 (python -m benchmarks.support_check): tuning 0.952 / 0.697, sealed 0.930 /
-# 0.564. Floors one sentence below (word vectors are a table lookup: no CPU-dependent model run).
-FLOORS = {"tuning": (0.94, 0.69), "sealed": (0.91, 0.55)}
+# Floors a few sentences below the figures of `python -m benchmarks.support_check` (docs/composed-answers.md),
+# for the shipped reader on this CPU and others (its int8 probabilities move by about 0.01 between CPUs).
+# Measured 2026-12-07 at the fitted floor 0.98: tuning 1.000 / 0.366, sealed 1.000 / 0.330 (precision / recall).
+FLOORS = {"tuning": (0.97, 0.33), "sealed": (0.97, 0.29)}
 
 
 @pytest.mark.parametrize("part", FLOORS)
-def test_precision_and_recall_hold_on_the_labelled_sentences(part):
-    figures = measure(load(part), SupportConfig(), default_words())
+def test_precision_and_recall_hold_on_the_labelled_sentences(part, reader):
+    figures = measure(load(part), Tuning().support, reader)
     precision, recall = FLOORS[part]
     assert figures["precision"] >= precision and figures["recall"] >= recall, \
         {k: figures[k] for k in ("precision", "recall", "kept_by_kind")}

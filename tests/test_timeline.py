@@ -44,11 +44,12 @@ def test_a_day_keeps_one_entry_unless_its_stories_differ():
         return TimelineEntry(article, 0, len(body), score)
 
     copy = entry("b", "Harbour reopens after storm", "The harbour reopened on Monday after the storm.", 1, 0.5)
-    kept = _one_a_day([entry("a", "Harbour reopens after the storm", "The harbour reopened on Monday after a storm.", 1, 0.6),
-                       copy,
-                       entry("c", "Council raises harbour fees", "Fees rise by five percent to pay for repairs.", 1, 0.4),
-                       entry("d", "Harbour reopens after storm", "The harbour reopened on Monday after the storm.", 2, 0.5)],
-                      TimelineConfig())
+    kept = _one_a_day(
+        [entry("a", "Harbour reopens after the storm", "The harbour reopened on Monday after a storm.", 1, 0.6),
+         copy,
+         entry("c", "Council raises harbour fees", "Fees rise by five percent to pay for repairs.", 1, 0.4),
+         entry("d", "Harbour reopens after storm", "The harbour reopened on Monday after the storm.", 2, 0.5)],
+        TimelineConfig())
     assert [e.article.id for e in kept] == ["a", "c", "d"]  # b retold a's story the same day
 
 

@@ -47,7 +47,7 @@ class ActivityLog:
         self.timelines = TimelineQueries(self.db)
 
     @classmethod
-    def in_data_dir(cls, data_dir: Path) -> "ActivityLog":
+    def in_data_dir(cls, data_dir: Path) -> ActivityLog:
         return cls(Path(data_dir) / ACTIVITY_FILENAME)
 
     def stats(self, since) -> ActivityStats:

@@ -29,10 +29,11 @@ class AnswerRecord:
     answer: str = ""  # the answer's text, which a follow-up carries as its conversation
 
     @classmethod
-    def of(cls, answer_id: str, answer: Answer, query: str, latency_ms: float, **where: int | None) -> "AnswerRecord":
+    def of(cls, answer_id: str, answer: Answer, query: str, latency_ms: float, *, guild_id: int | None = None,
+           channel_id: int | None = None, user_id: int | None = None, thread_id: int | None = None) -> AnswerRecord:
         sources = [{"article_id": hit.article.id, "title": hit.article.title} for hit in answer.sources]
-        return cls(answer_id, answer.question, query, sources, latency_ms, answer.abstained, **where,
-                   answer=answer.text)
+        return cls(answer_id, answer.question, query, sources, latency_ms, answer.abstained, guild_id=guild_id,
+                   channel_id=channel_id, user_id=user_id, thread_id=thread_id, answer=answer.text)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.activity.database import ActivityDatabase
-from bot.followup import FollowUpContext
+from bot.answering.types import FollowUpContext
 
 
 class Conversations:

@@ -14,6 +14,9 @@ from embeddings.encoders import Encoder
 from embeddings.sentence_vectors import ArticleSentenceVectors
 from embeddings.sentences import sentence_spans
 
+FEATURES = ("similarity", "overlap", "focus", "answer_type", "speaker", "lead", "retrieval", "second_article",
+            "position", "in_passage")  # what Candidate.features() gives, by name (ExtractiveConfig's w_<name>)
+
 
 @dataclass
 class Candidate:
@@ -31,6 +34,7 @@ class Candidate:
     position: float = 0.0     # where in the article: 0 for the first sentence, 1 for the last
     in_passage: bool = False  # inside a retrieved passage (not only the lead or a statement found elsewhere)
     score: float = 0.0
+    reading: float | None = None  # the reader's probability that it answers the question (None: not read)
 
     @property
     def text(self) -> str:
@@ -60,7 +64,8 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_w
     for source in sources:
         body = source.article.body
         spans = sentence_spans(body)
-        passages = {i for i, (s, e) in enumerate(spans) for hit in source.hits if s < hit.chunk.end and e > hit.chunk.start}
+        passages = {i for i, (s, e) in enumerate(spans)
+                    for hit in source.hits if s < hit.chunk.end and e > hit.chunk.start}
         speech = _speech_by(speaker, [body[s:e] for s, e in spans], reported_speech)
         wanted = {0} | passages | speech.keys()
         for index in sorted(wanted):
@@ -72,16 +77,19 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_w
     return list(found.values())
 
 
-def measure_words(candidates: Sequence[Candidate], question: str, speaker: SpeakerQuery | None = None) -> None:
-    """Fill in the features that need no model: word overlap with the question (all of it, and what it
-    asks about less its speaker's words, which the speaker feature already weighs) and answer type."""
+def measure_words(candidates: Sequence[Candidate], question: str, speaker: SpeakerQuery | None = None,
+                  *, focus: bool = True) -> None:
+    """Fill in the features that need no model: word overlap with the question (all of it, and, with
+    `focus`, what it asks about less its speaker's words, which the speaker feature already weighs) and
+    answer type."""
     question_words = set(content_stems(question))
     focus_words = question_words - (speaker.who if speaker else frozenset())
     types = answer_types(question)
     for candidate in candidates:
         words = set(content_stems(candidate.text))
         candidate.overlap = len(question_words & words) / len(question_words) if question_words else 0.0
-        candidate.focus = len(focus_words & words) / len(focus_words) if focus_words else 0.0
+        if focus:
+            candidate.focus = len(focus_words & words) / len(focus_words) if focus_words else 0.0
         candidate.answer_type = type_match(types, candidate.text, question)
 
 

@@ -1,7 +1,7 @@
-"""What a sentence claims, word by word: its numbers, dates, names, negations and content words.
+"""What a sentence claims, word by word: its numbers, dates, names and content words.
 
-The support check (support.py) compares these between a sentence a model wrote and the passages
-it cites. Every form is normalised so that the obvious rewordings compare equal: "$2bn" and
+The support check's hard rules (support.py) compare these between a sentence a model wrote and the
+passages it cites. Every form is normalised so that the obvious rewordings compare equal: "$2bn" and
 "2 billion dollars", "15 percent" and "15%", "two" and "2", "May 2015" within "14 May 2015".
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,10 +42,6 @@ _MONTHS["sept"] = 9
 _MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.IGNORECASE)
 _WEEKDAYS = {name.lower() for name in calendar.day_name}
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|unable|fail(?:s|ed|ing)? to|"
-    r"refus(?:e|es|ed|ing)|den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|declin(?:e|es|ed|ing) to|"
-    r"ruled out|rules out|lack(?:s|ed|ing)?)\b|n't\b", re.IGNORECASE)
 # Capitalised words, and names with an inner capital ("eBay", "iPhone").
 _CAPITALISED = re.compile(r"\b(?:[A-Z]|[a-z]{1,2}[A-Z])[\w&'’.-]*[\w&]|\b[A-Z]\b")
 # Capitalised words that open sentences or clauses without naming anything.
@@ -115,26 +111,16 @@ def months(text: str) -> set[int]:
     return {_MONTHS[m.lower()] for m in _MONTH.findall(text) if m.lower() != "may" or _is_month_may(text, m)}
 
 
+_MONTH_MAY = re.compile(r"\b(?:in|of|since|until|by|early|late|mid-?)\s+May\b|\bMay\s+\d|\d\s+May\b")
+
+
 def _is_month_may(text: str, word: str) -> bool:
     """"May" is a month when capitalised mid-sentence or next to a day or year ("in May", "May 14")."""
-    return word == "May" and bool(re.search(r"\b(?:in|of|since|until|by|early|late|mid-?)\s+May\b|\bMay\s+\d|\d\s+May\b",
-                                            text))
+    return word == "May" and bool(_MONTH_MAY.search(text))
 
 
 def weekdays(text: str) -> set[str]:
     return {w.lower() for w in _WEEKDAY.findall(text)}
-
-
-def negated(text: str, reach: int = 4) -> list[set[str]]:
-    """What each negation of text denies: the stems of the first few content words after it, up to
-    the end of its clause ("did not join the talks, but ..." -> {join, talk})."""
-    scopes = []
-    for match in _NEGATION.finditer(text):
-        clause = re.split(r"[,;:.!?]|\bbut\b|\bwhile\b", text[match.end():], maxsplit=1)[0]
-        scope = {s for _, s in content_words(clause)[:reach]}
-        if scope:
-            scopes.append(scope)
-    return scopes
 
 
 def names(text: str) -> list[str]:
@@ -157,7 +143,7 @@ def opening_word(text: str) -> str:
 _DERIVED = re.compile(r"(?:s|es|n|ns|an|ans|ian|ians|ish|ese|i|is|ic|ics|ite|ites)?$")
 
 
-def name_supported(name: str, text: str, capitalised: set[str]) -> bool:
+def name_supported(name: str, text: str, capitalised: Collection[str]) -> bool:
     """Whether text names it: the word capitalised, a form of it ("Canadians" / "Canada", "Jeeps" /
     "Jeep"), its capitalised parts ("California-based"), its country or nationality ("French" /
     "France"), a word the text writes in lower case ("Government"), or, for an acronym, the
@@ -197,120 +183,3 @@ def capitalised_words(text: str) -> frozenset[str]:
 def content_words(text: str) -> tuple[tuple[str, str], ...]:
     """(word, stem) of each content word of text (stopwords dropped), in order, without repeats."""
     return tuple(dict.fromkeys((word, stem(word)) for word in query_terms(text, max_terms=400)))
-
-
-# Opposites a rewording may not swap in: "increase" for "fall", "accepted" for "rejects". Word
-# vectors put antonyms close together, so these are never accepted as rewordings.
-_OPPOSITES = [pair.split("/") for pair in """increase/decrease increase/fall increase/drop increase/cut
-    rise/fall rise/drop rise/decline raise/cut raise/lower up/down gain/loss gain/lose win/lose won/lost
-    more/less more/fewer higher/lower high/low larger/smaller biggest/smallest largest/smallest most/least
-    buy/sell bought/sold acquire/sell acquired/sold purchase/sell open/close opened/closed start/stop start/end begin/end continue/stop accept/reject
-    approve/reject allow/ban allow/forbid allow/prohibit permit/ban hire/fire hire/lay profit/loss
-    before/after earlier/later first/last early/late strong/weak success/failure succeed/fail pass/fail
-    guilty/innocent guilty/acquitted convict/acquit support/oppose agree/disagree confirm/deny admit/deny
-    include/exclude add/remove join/leave enter/exit import/export lend/borrow borrower/lender buyer/seller
-    public/private legal/illegal increase/reduce expand/shrink growth/contraction positive/negative
-    above/below over/under inside/outside north/south east/west maximum/minimum ill/well""".split()]
-OPPOSITES: dict[str, set[str]] = {}
-for left, right in _OPPOSITES:
-    OPPOSITES.setdefault(stem(left), set()).add(stem(right))
-    OPPOSITES.setdefault(stem(right), set()).add(stem(left))
-
-
-_TOKEN = re.compile(r"[\w$£€%'’.,:-]*\w%?")
-
-
-# Titles and roles that lead a name ("Prime Minister ...", "Magistrate ...", "Chief Executive ...").
-TITLES = frozenset("""president vice prime minister deputy secretary general chairman chairwoman chair chief
-    executive director governor senator sen representative rep congressman congresswoman judge justice
-    magistrate prosecutor attorney solicitor spokesman spokeswoman spokesperson leader commander general
-    colonel captain major lieutenant sergeant admiral marshal king queen prince princess emperor pope
-    bishop archbishop cardinal mayor ambassador envoy chancellor premier treasurer foreign interior defence
-    defense finance trade home opposition professor prof doctor dr mr mrs ms miss sir lord lady dame
-    inspector officer detective superintendent ceo cfo coo cto founder co-founder manager head editor
-    analyst economist reporter correspondent coach former acting incumbent new late""".split())
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A name (its words), a number (its value) or a year a text holds, to which nearby words are bound."""
-
-    kind: str  # "name", "number" or "year"
-    parts: tuple[str, ...]
-
-    def matches(self, other: "Anchor") -> bool:
-        """Same kind and the same head (a name's last word): "Jalal Talabani" and "Talabani", 6000 and
-        6,000; "Conservative Leader Stephen Harper" is not "Conservative Leader Jack Layton"."""
-        return self.kind == other.kind and (self.parts[-1] == other.parts[-1]
-                                            or self.parts[-1] in other.parts or other.parts[-1] in self.parts)
-
-    def __str__(self) -> str:
-        return " ".join(self.parts)
-
-
-def tokens(text: str) -> list[str]:
-    """The words (and numbers) of text in order, with their own punctuation trimmed; a word that
-    punctuation parts from the next ends in "|" (names do not run across it: "Tony Fratto, Bush")."""
-    found = []
-    matches = list(_TOKEN.finditer(text))
-    for i, match in enumerate(matches):
-        word = match.group().strip(".,:")
-        gap = text[match.end():matches[i + 1].start()] if i + 1 < len(matches) else ""
-        broken = bool(re.search(r"[.,:;()\[\]\"“”—–]", match.group()[len(match.group().rstrip(".,:")):] + gap))
-        found.append(word + "|" if broken else word)
-    return found
-
-
-def anchors_by_position(words: list[str], is_common=None) -> list[Anchor | None]:
-    """The anchor each word is part of (None for other words). A run of capitalised words is one
-    name, less the titles and nationalities that lead it ("Iraqi Prime Minister Jalal Talabani":
-    those say what he is, as content words do); the first word of the text is a name only when it
-    is not a common word. is_common tells common words (None: none is)."""
-    common = is_common or (lambda word: False)
-    found = [_anchor(w, first=False) for w in words]
-    slots: list[Anchor | None] = [None] * len(words)
-    index = 0
-    while index < len(words):
-        if found[index] is None or found[index].kind != "name":
-            slots[index] = found[index] if index else _anchor(words[0], first=True)
-            index += 1
-            continue
-        end = index
-        while end < len(words) and found[end] is not None and found[end].kind == "name":
-            end += 1
-            if words[end - 1].endswith("|"):
-                break
-        run = [re.sub(r"['’]s?$", "", w.rstrip("|")) for w in words[index:end]]
-        lead = 0
-        while lead < len(run) - 1 and (run[lead].lower() in TITLES or run[lead].lower() in DEMONYMS):
-            lead += 1  # leading titles stay content words
-        if index == 0 and lead == 0 and len(run) == 1 and common(run[0]):
-            lead = 1  # a common word opening the text names nothing
-        if lead < len(run):
-            name = Anchor("name", tuple(run[lead:]))
-            for position in range(index + lead, end):
-                slots[position] = name
-        index = end
-    return slots
-
-
-def neighbours(words: list[str], slots: list[Anchor | None], index: int, reach: int = 3) -> list[Anchor]:
-    """The anchors within `reach` words of position index, nearest first."""
-    near = sorted((abs(index - j), j) for j, a in enumerate(slots) if a is not None and 0 < abs(index - j) <= reach)
-    return [slots[j] for _, j in near]
-
-
-def _anchor(token: str, first: bool) -> Anchor | None:
-    word = re.sub(r"['’]s?$", "", token.rstrip("|"))
-    if not word or ":" in word:  # a time of day ("10:30") anchors nothing
-        return None
-    if _YEAR.fullmatch(word):
-        return Anchor("year", (word,))
-    if re.search(r"\d", word):
-        found = quantities(word)
-        return Anchor("number", (f"{found[0].value:g}",)) if found else None
-    if names(word) and not first:
-        return Anchor("name", (word,))
-    return None
-
-

@@ -1,12 +1,14 @@
 """The composed Answerer: the server's language model writes the answer; only verified sentences are shown.
 
-The same abstention policy runs first (no request is made when the archive does not hold the
-answer). The model gets the best passages numbered [1]..[n] and puts [n] after each sentence;
-each sentence, as soon as it is complete, is checked against the passages it cites
-(support.check) and kept or dropped. Sources are the passages actually cited, renumbered in order
-of first use, each built from its retrieved hit. When the model fails (unreachable, slow,
-refusing, garbled) or less than half of what it wrote survives, the extractive answer is given
-instead, with the reason.
+The same abstention policy runs first, the reader's verdict included (no request is made when the
+archive does not hold the answer). The model gets the best passages numbered [1]..[n] and is asked
+to put [n] after each sentence, but the bot cites, not the model: each sentence, as soon as it is
+complete, is checked against the passages it cites (support.check), and when they do not bear it
+out (or it cites none) against each other passage given; it is kept with the passage that
+supports it, or dropped. Sources are the passages actually cited, renumbered in order of first use,
+each built from its retrieved hit. When the model fails (unreachable, slow, garbled) or less than
+half of what it wrote survives, the extractive answer is given instead, with the reason; a model
+that says the passages do not answer is believed only when the reader agrees.
 """
 
 from __future__ import annotations
@@ -20,13 +22,13 @@ from dataclasses import dataclass, replace
 from bot.answering import prompt, support
 from bot.answering.caveats import period_caveat
 from bot.answering.drafts import DraftSentence, SentenceStream
-from bot.answering.extractive import ExtractiveAnswerer, prepare
-from bot.answering.policy import AbstentionConfig, refusal
+from bot.answering.extractive import ExtractiveAnswerer
+from bot.answering.policy import AbstentionConfig
 from bot.answering.prompt import NumberedPassage
-from bot.answering.support import Passage, SupportConfig, SupportModel, check, default_words
+from bot.answering.support import Passage, SupportConfig, Verdict, check
 from bot.answering.types import Answer, Citation, Dropped, abstention
-from bot.answering.word_vectors import WordVectors
 from bot.llm import ChatClient, LLMError
+from bot.reader import Reader
 from embeddings.retrieval import RetrievalResult
 
 log = logging.getLogger("archivist.composed")
@@ -52,23 +54,22 @@ class _Kept:
 class ComposedAnswerer:
     """Answers in the model's words, every shown sentence checked against the passages it cites."""
 
-    def __init__(self, client: ChatClient, fallback: ExtractiveAnswerer, config: ComposedConfig = ComposedConfig(),
-                 policy: AbstentionConfig = AbstentionConfig(), support: SupportConfig = SupportConfig(),
-                 words: WordVectors | None = None, model: SupportModel | None = None) -> None:
+    def __init__(self, client: ChatClient, fallback: ExtractiveAnswerer, reader: Reader,
+                 config: ComposedConfig = ComposedConfig(), policy: AbstentionConfig = AbstentionConfig(),
+                 support: SupportConfig = SupportConfig()) -> None:
         self.client = client
         self.fallback = fallback
+        self.reader = reader
         self.config = config
         self.policy = policy
         self.support = support
-        self.words = words if words is not None else default_words()
-        self.model = model
 
     def answer(self, question: str, result: RetrievalResult, *, context=None,
                on_progress: Callable[[str], None] | None = None) -> Answer:
         started = time.monotonic()
-        _, _, grounds = prepare(question, result, self.fallback.config)
-        refused = refusal(grounds, self.policy)
-        if refused:  # the archive does not hold the answer: no request is made
+        judged = self.fallback.judge(question, result)
+        if judged.refused:  # the archive does not hold the answer: no request is made
+            refused = judged.refused
             return abstention(question, result, refused.rule, refused.reason, self.policy.closest_articles, "composed")
         passages = prompt.number_passages(result.hits, self.config.max_passages)
         chat = prompt.messages(question, passages, context.earlier if context is not None else None)
@@ -79,21 +80,21 @@ class ComposedAnswerer:
             log.warning("composed answer fell back: %s", exc)
             return self._fall_back(question, result, str(exc), draft, context)
         if draft.declined and not draft.kept:
-            refused = refusal(replace(grounds, declined=True), self.policy)
-            return replace(abstention(question, result, refused.rule, refused.reason, self.policy.closest_articles,
-                                      "composed"), dropped=tuple(draft.dropped), model_sentences=draft.written,
-                       timings=draft.timings())
+            # The policy let the question through: the reader found a sentence that answers it.
+            return self._fall_back(question, result, "the model found no answer in the passages, but the reader "
+                                   "found a sentence that answers", draft, context)
         reason = self._shortfall(draft)
         if reason:
             return self._fall_back(question, result, reason, draft, context)
         return draft.answer(question, result)
 
-    def _read(self, chat: list[dict], draft: "_Draft", started: float) -> None:
+    def _read(self, chat: list[dict], draft: _Draft, started: float) -> None:
         deadline = started + self.client.config.timeout_seconds
         stream = SentenceStream()
         # The passages are analysed for the check while the model reads them (socket waits free the GIL).
-        warming = threading.Thread(target=support.prepare, args=(list(draft.checked.values()), self.words),
-                                   daemon=True)
+        # Never a daemon, and joined however the stream ends: a thread still in native code when the
+        # interpreter exits aborts the process ("FATAL: exception not rethrown", exit -6).
+        warming = threading.Thread(target=support.prepare, args=(list(draft.checked.values()),))
         warming.start()
         pieces = self.client.stream(chat, max_tokens=self.config.max_tokens, deadline=deadline)
         try:
@@ -107,14 +108,14 @@ class ComposedAnswerer:
                     break
         finally:
             pieces.close()
-        warming.join()
+            warming.join()
         draft.declined = stream.text.strip().upper().startswith(prompt.DECLINE)
         if not draft.declined:
             for sentence in stream.close():
                 if not draft.cut:  # a cut answer's last sentence is unfinished
                     draft.take(sentence)
 
-    def _shortfall(self, draft: "_Draft") -> str:
+    def _shortfall(self, draft: _Draft) -> str:
         """Why the composed answer is not good enough to show, or ""."""
         if not draft.written:
             return "the model wrote nothing"
@@ -124,17 +125,38 @@ class ComposedAnswerer:
             return f"too little supported: {len(draft.kept)} of {draft.written} sentences borne out by their passages"
         return ""
 
-    def _fall_back(self, question: str, result: RetrievalResult, reason: str, draft: "_Draft", context) -> Answer:
+    def _fall_back(self, question: str, result: RetrievalResult, reason: str, draft: _Draft, context) -> Answer:
         answer = self.fallback.answer(question, result, context=context)
         return replace(answer, answerer="extractive", fallback_reason=reason, dropped=tuple(draft.dropped),
                        model_sentences=draft.written, timings=draft.timings())
 
-    def verify(self, sentence: DraftSentence, passages: Mapping[int, Passage]):
-        """(passage numbers cited that were given, the support verdict) for one written sentence."""
-        cites = [n for n in sentence.cites if n in passages]
-        if not cites:
-            return cites, None
-        return cites, check(sentence.text, [passages[n] for n in cites], self.support, self.words, self.model)
+    def verify(self, sentence: DraftSentence, passages: Mapping[int, Passage]) -> tuple[list[int], Verdict]:
+        """(the passage numbers that support one written sentence, the verdict).
+
+        The passages it cites are tried first; when they do not bear it out, or it cites none that
+        was given, each given passage is tried alone and the one the reader finds most supporting
+        is cited instead. Dropped (with the first reason) only when none supports it.
+        """
+        cited = [n for n in sentence.cites if n in passages]
+        first: Verdict | None = None
+        if cited:
+            first = check(sentence.text, [passages[n] for n in cited], self.reader, self.support)
+            if first.supported:
+                return cited, first
+        best: tuple[list[int], Verdict] | None = None
+        for n, passage in passages.items():
+            if [n] == cited:
+                continue
+            verdict = check(sentence.text, [passage], self.reader, self.support)
+            if verdict.supported and (best is None or verdict.score > best[1].score):
+                best = ([n], verdict)
+        if best is not None:
+            return best
+        if first is None:
+            reason = (f"cites {', '.join(f'[{n}]' for n in sentence.cites)}, which no passage given is, and no "
+                      "passage given supports it" if sentence.cites else "cites no passage, and none supports it")
+            first = Verdict(False, reason)
+        return cited, first
 
 
 class _Draft:
@@ -158,11 +180,6 @@ class _Draft:
             return
         self.written += 1
         cites, verdict = self.owner.verify(sentence, self.checked)
-        if verdict is None:
-            reason = (f"cites {', '.join(f'[{n}]' for n in sentence.cites)}, which no passage given is"
-                      if sentence.cites else "cites no passage")
-            self.dropped.append(Dropped(sentence.text, reason))
-            return
         if not verdict.supported:
             self.dropped.append(Dropped(sentence.text, verdict.reason))
             return

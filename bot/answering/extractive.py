@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.answering.candidates import Candidate, gather, measure_similarity, measure_words, stored_vector
+from bot.answering.candidates import FEATURES, Candidate, gather, measure_similarity, measure_words, stored_vector
 from bot.answering.caveats import period_caveat
-from bot.answering.policy import AbstentionConfig, Grounds, refusal
+from bot.answering.policy import AbstentionConfig, Grounds, Refusal, refusal
 from bot.answering.quotes import speaker_query
+from bot.answering.reading import ReadingConfig, as_input, best_reading, logit, read_shortlist
 from bot.answering.sources import SourceArticle, choose_sources
-from bot.answering.types import Answer, Citation, abstention
+from bot.answering.types import Answer, Citation, Considered, FollowUpContext, abstention
+from bot.reader import Reader
 from embeddings.encoders import Encoder
 from embeddings.models import Hit
 from embeddings.retrieval import RetrievalResult
 from embeddings.sentence_vectors import ArticleSentenceVectors
-
-if TYPE_CHECKING:
-    from bot.followup import FollowUpContext
 
 SentenceVectorLookup = Callable[[Sequence[str]], Mapping[str, ArticleSentenceVectors]]
 
@@ -46,7 +44,8 @@ class ExtractiveConfig:
     # Further sentences must score within this of the best: 1.0 lets the word budget decide (sealed
     # coverage 0.65 -> 0.66 against 0.25, tuning 0.62 -> 0.64; see the README).
     sentence_margin: float = 1.0
-    # Weights of the candidate features (Candidate.features); learned ones come from bot/learned_weights.json.
+    # Weights of the candidate features (Candidate.features), set by hand on measurements (docs/quality.md);
+    # a feature of weight 0 is not computed on the answer path.
     w_similarity: float = 1.0
     w_overlap: float = 0.1
     w_focus: float = 0.0
@@ -59,27 +58,60 @@ class ExtractiveConfig:
     w_in_passage: float = 0.0
 
 
+@dataclass(frozen=True)
+class Judged:
+    """A question's candidates, scored (and read, with a reader), and the policy's verdict on them."""
+
+    candidates: list[Candidate]
+    grounds: Grounds
+    refused: Refusal | None
+    stored: Mapping[str, ArticleSentenceVectors] | None = None
+
+
 class ExtractiveAnswerer:
-    """Answers with sentences quoted from the best articles, each followed by its [n]."""
+    """Answers with sentences quoted from the best articles, each followed by its [n].
+
+    With a reader (bot.reader), the best candidates by the hand-weighted features are read against
+    the question: the reader's probability ranks them (the features break near-ties), decides which
+    further sentences join the first, and tells the policy whether anything answers at all.
+    """
 
     def __init__(self, encoder: Encoder, config: ExtractiveConfig = ExtractiveConfig(),
                  sentence_vectors: SentenceVectorLookup | None = None,
-                 policy: AbstentionConfig = AbstentionConfig()) -> None:
+                 policy: AbstentionConfig = AbstentionConfig(), reader: Reader | None = None,
+                 reading: ReadingConfig = ReadingConfig()) -> None:
         self.encoder = encoder
         self.config = config
         self.policy = policy
+        self.reader = reader
+        self.reading = reading
         # The index's stored sentence vectors (Store.sentence_vectors): without them, or for a
         # sentence they lack, the answerer encodes the sentence itself.
         self.sentence_vectors = sentence_vectors
+        # The features that weigh anything: those of weight 0 are left out of every score.
+        self._weights = {name: getattr(config, f"w_{name}") for name in FEATURES if getattr(config, f"w_{name}")}
 
     def answer(self, question: str, result: RetrievalResult, *, context: FollowUpContext | None = None,
                on_progress: Callable[[str], None] | None = None) -> Answer:
+        judged = self.judge(question, result)
+        if judged.refused:
+            return replace(abstention(question, result, judged.refused.rule, judged.refused.reason,
+                                      self.policy.closest_articles), considered=considered(judged.candidates, ()))
+        floor = self.reading.include_floor if self.reading_on else None
+        margin = self.reading.read_margin if self.reading_on else self.config.sentence_margin
+        chosen = select(judged.candidates, self.config.max_words, margin,
+                        self._best_for_parts(judged.candidates, result, judged.stored), floor)
+        return replace(compose(question, chosen, result), considered=considered(judged.candidates, chosen))
+
+    def judge(self, question: str, result: RetrievalResult) -> Judged:
+        """Score the candidate sentences (read them, with a reader) and ask the policy whether to answer."""
         cfg = self.config
         sources, candidates, grounds = prepare(question, result, cfg)
         refused = refusal(grounds, self.policy)
         if refused:
-            return abstention(question, result, refused.rule, refused.reason, self.policy.closest_articles)
-        measure_words(candidates, question, speaker_query(question))
+            return Judged([], grounds, refused)
+        # A feature of weight 0 is not computed (the fitting code, benchmarks.fit_answer, computes them all).
+        measure_words(candidates, question, speaker_query(question), focus=bool(cfg.w_focus))
         stored = self.sentence_vectors([s.article.id for s in sources]) if self.sentence_vectors else None
         # Encoding is most of an answer's time: of the sentences the index has no vector for, only
         # a shortlist is encoded.
@@ -88,25 +120,50 @@ class ExtractiveAnswerer:
             lambda missing: shortlist(missing, self._score, cfg.encode_limit, cfg.shortlist_by_words))
         for candidate in candidates:
             candidate.score = self._score(candidate)
-        chosen = select(candidates, cfg.max_words, cfg.sentence_margin,
-                        self._best_for_parts(candidates, result, stored))
-        return compose(question, chosen, result)
+        if self.reader is None or not self.reading_on:
+            return Judged(candidates, grounds, None, stored)
+        candidates = read_shortlist(self.reader, question, candidates, self.reading.shortlist)
+        for candidate in candidates:
+            candidate.score = logit(candidate.reading or 0.0) + self.reading.w_features * candidate.score
+        grounds = replace(grounds, reading=best_reading(candidates))
+        return Judged(candidates, grounds, refusal(grounds, self.policy), stored)
+
+    @property
+    def reading_on(self) -> bool:
+        return self.reader is not None and self.reading.shortlist > 0
 
     def _best_for_parts(self, candidates: Sequence[Candidate], result: RetrievalResult,
                         stored: Mapping[str, ArticleSentenceVectors] | None) -> list[Candidate]:
-        """For a question asking two things, the best sentence for each, scored against that part."""
+        """For a question asking two things, the best sentence for each: read against that part, with a
+        reader, else scored by its cosine to that part."""
         best = []
         for part in result.parts:
-            def part_score(c: Candidate) -> float:
-                vector = stored_vector(c, stored or {})
-                similarity = float(vector @ part.vector) if vector is not None else c.similarity
-                return c.score + self.config.w_similarity * (similarity - c.similarity)
-            if candidates:
-                best.append(max(candidates, key=part_score))
+            if not candidates:
+                break
+            if self.reader is not None and self.reading_on:
+                readings = self.reader.answers([as_input(part.query, c) for c in candidates])
+                best.append(candidates[int(readings.argmax())])
+                continue
+            vector = part.vector
+            best.append(max(candidates, key=lambda c: self._part_score(c, vector, stored)))  # noqa: B023 - used at once
         return best
 
+    def _part_score(self, c: Candidate, vector: np.ndarray, stored: Mapping[str, ArticleSentenceVectors] | None
+                    ) -> float:
+        found = stored_vector(c, stored or {})
+        similarity = float(found @ vector) if found is not None else c.similarity
+        return c.score + self.config.w_similarity * (similarity - c.similarity)
+
     def _score(self, c: Candidate) -> float:
-        return sum(getattr(self.config, f"w_{name}") * value for name, value in c.features().items())
+        features = c.features()
+        return sum(weight * features[name] for name, weight in self._weights.items())
+
+
+def considered(candidates: Sequence[Candidate], chosen: Sequence[Candidate]) -> tuple[Considered, ...]:
+    """The candidates as `ask --explain` shows them, best first."""
+    picked = {id(c) for c in chosen}
+    return tuple(Considered(c.source.article.id, c.source.article.title, c.text, c.reading, c.score, c.features(),
+                            id(c) in picked) for c in sorted(candidates, key=lambda c: -c.score))
 
 
 def prepare(question: str, result: RetrievalResult,
@@ -153,9 +210,10 @@ def shortlist(candidates: Sequence[Candidate], score: Callable[[Candidate], floa
 
 
 def select(candidates: Sequence[Candidate], max_words: int, margin: float,
-           wanted: Sequence[Candidate] = ()) -> list[Candidate]:
+           wanted: Sequence[Candidate] = (), floor: float | None = None) -> list[Candidate]:
     """The best sentences within the word budget: the top one always, then those `wanted` (the best
-    for each part of a compound question), then others within margin of the top one."""
+    for each part of a compound question), then others within margin of the top one (and, with a
+    reader, read at least `floor` likely to answer)."""
     ranked = sorted(candidates, key=lambda c: -c.score)
     if not ranked:
         return []
@@ -167,6 +225,8 @@ def select(candidates: Sequence[Candidate], max_words: int, margin: float,
     for candidate in ranked[1:]:
         if candidate.score < ranked[0].score - margin:
             break
+        if floor is not None and (candidate.reading or 0.0) < floor:
+            continue
         if not any(candidate is c for c in chosen) and words + candidate.words <= max_words:
             chosen.append(candidate)
             words += candidate.words
@@ -178,7 +238,8 @@ def compose(question: str, chosen: Sequence[Candidate], result: RetrievalResult)
     by_article: dict[str, list[Candidate]] = {}
     for candidate in sorted(chosen, key=lambda c: -c.score):
         by_article.setdefault(candidate.source.article.id, []).append(candidate)
-    citations, parts = [], []
+    citations: list[Citation] = []
+    parts: list[str] = []
     for n, group in enumerate(by_article.values(), start=1):
         group.sort(key=lambda c: c.start)
         best = max(group, key=lambda c: c.score)

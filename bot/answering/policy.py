@@ -1,17 +1,22 @@
 """When the archive does not hold the answer: the named abstention rules, evaluated in one place.
 
 Every answerer judges its grounds with `refusal` before it writes (a composed answerer before it
-calls a model, and again with what the model said); the first rule that objects names the
-abstention (`Answer.abstained_by`, `ask --json`, `archivist eval`). A rule stays only while it wins
-on the sealed question set (see the README's "When it says not in the archive").
+calls a model): first the rules that need no reading, then, once the reader has read the best
+candidate sentences, `no-answer`. The first rule that objects names the abstention
+(`Answer.abstained_by`, `ask --json`, `archivist eval`). A rule stays only while it wins on the
+sealed question sets (docs/quality.md, "When it says not in the archive").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from embeddings.names import is_descriptive
+from bot.learned import fitted
+from embeddings.dates import human_date
+from embeddings.models import Hit
+from embeddings.names import is_descriptive, mentions_name
 from embeddings.retrieval import RetrievalResult
 
 
@@ -19,9 +24,12 @@ from embeddings.retrieval import RetrievalResult
 class AbstentionConfig:
     """Thresholds of the abstention rules (cosines of all-MiniLM-L6-v2; see the README's quality section)."""
 
-    abstain_below: float = 0.38      # best passage cosine under this: not in the archive
-    rare_name_articles: int = 1      # a name found in at most this many articles, none retrieved, is unknown
-    common_name_articles: int = 10   # ... and so is one found in at least this many, none retrieved
+    # Fitted (python -m benchmarks.calibrate_abstention; their values live in bot/learned_weights.json):
+    abstain_below: float = fitted("abstention", "abstain_below")  # best passage cosine under this: not in the archive
+    rare_name_articles: int = fitted("abstention", "rare_name_articles")  # a name in at most this many articles,
+    # none retrieved, is unknown; and so is one found in at least common_name_articles, none retrieved
+    common_name_articles: int = fitted("abstention", "common_name_articles")
+    answer_floor: float = fitted("abstention", "answer_floor")  # no candidate reads this likely to answer: refuse
     closest_articles: int = 3        # how many closest articles an abstention shows
 
 
@@ -29,14 +37,14 @@ class AbstentionConfig:
 class Grounds:
     """What the rules judge: a question, its retrieval, and what an answer to it would stand on.
 
-    sentences: how many sentences the articles an answer may cite offer to quote. declined: a
-    language model, given the passages, said they do not answer the question.
+    sentences: how many sentences the articles an answer may cite offer to quote. reading: the
+    reader's probability that the best of those sentences answers it (None before, or without, a reader).
     """
 
     question: str
     result: RetrievalResult
     sentences: int = 0
-    declined: bool = False
+    reading: float | None = None
 
 
 @dataclass(frozen=True)
@@ -95,8 +103,48 @@ def _nothing_to_quote(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
     return "" if grounds.sentences == 0 else None
 
 
-def _model_declined(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
-    return "The language model, given the closest passages, found no answer in them." if grounds.declined else None
+def _no_answer(grounds: Grounds, cfg: AbstentionConfig) -> str | None:
+    """The reader read the best sentences of the closest articles and none answers the question:
+    the archive covers the subject but not the asked fact ("who replaced her?", "what was the
+    sentence?"). Says what the archive does hold on it instead."""
+    if grounds.reading is None or grounds.reading >= cfg.answer_floor:
+        return None
+    return holdings(grounds.question, grounds.result)
+
+
+def holdings(question: str, result: RetrievalResult) -> str:
+    """"Nothing in the archive answers “…”; the latest it holds on <name> is “<headline>” (<date>) [1]."
+
+    The name is the question's most specific one that the closest articles mention; the article is
+    the newest retrieved one that mentions it, which the abstention lists first (see `first_shown`).
+    """
+    asked = " ".join(question.split()).rstrip("?").strip()
+    shown = first_shown(result)
+    name = subject(result)
+    if shown is None:
+        return f"Nothing in the archive answers “{asked}”."
+    article = shown.article
+    about = f"on {name} " if name else ""
+    return (f"Nothing in the archive answers “{asked}”; the latest it holds {about}is “{article.title}” "
+            f"({human_date(article.date)}) [1].")
+
+
+def subject(result: RetrievalResult) -> str:
+    """The question's name the closest articles mention, longest first ("Carly Fiorina" over "HP"), or ""."""
+    found = [f.name for f in result.names if f.in_closest and not is_descriptive(f.name)]
+    return max(found, key=len, default="")
+
+
+def first_shown(result: RetrievalResult) -> Hit | None:
+    """The hit an abstention lists first: the newest retrieved article mentioning the question's subject
+    (else the closest one)."""
+    if not result.hits:
+        return None
+    name = subject(result)
+    about = [h for h in result.hits if name and mentions_name(f"{h.article.title} {h.article.body}", name)]
+    if not about:
+        return result.hits[0]
+    return max(about, key=lambda h: (h.article.date or dt.date.min, -result.hits.index(h)))
 
 
 # In the order they are tried: the first that objects names the abstention.
@@ -106,7 +154,7 @@ RULES: tuple[Rule, ...] = (
     Rule("unmatched-name", _unmatched_name),
     Rule("low-similarity", _low_similarity),
     Rule("nothing-to-quote", _nothing_to_quote),
-    Rule("model-declined", _model_declined),
+    Rule("no-answer", _no_answer),
 )
 RULE_NAMES = tuple(rule.name for rule in RULES)
 

@@ -36,7 +36,8 @@ class NumberedPassage:
 
 def number_passages(hits: Sequence[Hit], limit: int) -> list[NumberedPassage]:
     """The best `limit` distinct passages, numbered from 1 in ranked order."""
-    seen, numbered = set(), []
+    seen: set[str] = set()
+    numbered: list[NumberedPassage] = []
     for hit in hits:
         if hit.chunk.id not in seen and len(numbered) < limit:
             seen.add(hit.chunk.id)

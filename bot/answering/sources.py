@@ -30,7 +30,7 @@ def choose_sources(hits: Sequence[Hit], margin: float, limit: int) -> list[Sourc
     if not ranked:
         return []
     best = ranked[0][0].dense_score or 0.0
-    sources = []
+    sources: list[SourceArticle] = []
     for group in ranked:
         if len(sources) >= limit:
             break

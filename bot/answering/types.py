@@ -1,17 +1,16 @@
-"""The Answer a question gets, its numbered Citations, and the Answerer seam that produces it."""
+"""The Answer a question gets, its numbered Citations, the follow-up context it may carry, and the Answerer seam."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from bot.answering.policy import first_shown
 from embeddings.capping import one_per_article
 from embeddings.models import Article, Hit
 from embeddings.retrieval import RetrievalResult
-
-if TYPE_CHECKING:
-    from bot.followup import FollowUpContext
 
 NOT_FOUND_TEXT = "I couldn't find that in the archive."
 
@@ -43,6 +42,19 @@ class Dropped:
 
 
 @dataclass(frozen=True)
+class Considered:
+    """A candidate sentence an answer weighed, for `ask --explain`: why this sentence, why this refusal."""
+
+    article_id: str
+    title: str
+    text: str
+    reading: float | None  # the reader's probability that it answers (None: not read)
+    score: float           # its final score (what ranked it)
+    features: dict[str, float]
+    chosen: bool
+
+
+@dataclass(frozen=True)
 class Answer:
     """The reply to a question: text with [n] markers, or an abstention with the closest articles."""
 
@@ -60,11 +72,60 @@ class Answer:
     dropped: tuple[Dropped, ...] = ()  # sentences the model wrote that the support check removed
     model_sentences: int = 0  # how many sentences the model wrote (kept or dropped)
     timings: dict[str, float] = field(default_factory=dict)  # ms from the start: first_token, first_sentence, total
+    considered: tuple[Considered, ...] = ()  # the sentences weighed, best first (see Considered)
 
     @property
     def sources(self) -> list[Hit]:
         """Every hit shown to the reader, cited or closest, in display order."""
         return [c.hit for c in self.citations] if not self.abstained else list(self.closest)
+
+
+# Words that point back at something named in the earlier question or answer.
+_BACK_REFERENCES = frozenset("he him his she her hers they them their theirs it its".split())
+_CONTINUATIONS = ("and ", "but ", "also ", "what about ", "how about ", "and what ", "what else", "anything else")
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True)
+class FollowUpConfig:
+    """How a follow-up is read."""
+
+    short_question_words: int = 3  # a question this short ("and Alimama?") leans on the earlier one
+    context_chars: int = 300       # how much of the earlier question a follow-up carries (chains stay bounded)
+
+
+@dataclass(frozen=True)
+class FollowUpContext:
+    """What a follow-up refers back to: the earlier question (as searched) and the articles it cited."""
+
+    question: str
+    article_ids: tuple[str, ...] = ()
+    config: FollowUpConfig = FollowUpConfig()
+    answer: str = ""  # the earlier answer's text (a composed answer gives it to the model as the conversation)
+
+    @classmethod
+    def of(cls, query: str, answer: Answer) -> FollowUpContext:
+        """The context a follow-up to `answer` (which searched for `query`) should carry."""
+        return cls(query, tuple(hit.article.id for hit in answer.sources), answer=answer.text)
+
+    @property
+    def earlier(self) -> tuple[str, str] | None:
+        """(earlier question, earlier answer), when the earlier answer is known."""
+        return (self.question, self.answer) if self.answer else None
+
+    def refers_back(self, question: str) -> bool:
+        """True when the question leans on the earlier one ("and…", "what about…", "he", "it")."""
+        lowered = question.strip().lower()
+        words = _WORD.findall(lowered)
+        return (lowered.startswith(_CONTINUATIONS) or any(w in _BACK_REFERENCES for w in words)
+                or len(words) <= self.config.short_question_words)
+
+    def search_query(self, question: str) -> str:
+        """What to search for: the follow-up, preceded by the earlier question when it refers back."""
+        if not self.refers_back(question):
+            return question
+        earlier = self.question[-self.config.context_chars:]
+        return f"{earlier} {question}"
 
 
 class Answerer(Protocol):
@@ -88,5 +149,8 @@ def abstention(question: str, result: RetrievalResult, rule: str, reason: str = 
                answerer: str = "extractive") -> Answer:
     """The honest answer when the archive does not hold one: say so (and why), show the closest articles."""
     text = f"{NOT_FOUND_TEXT} {reason}" if reason else NOT_FOUND_TEXT
-    return Answer(question, text, [], abstained=True, closest=one_per_article(result.hits, limit), articles_searched=result.articles_searched,
-                  retrieved=list(result.hits), abstained_by=rule, answerer=answerer)
+    shown = first_shown(result)
+    ordered = [shown, *(h for h in result.hits if h is not shown)] if shown is not None else list(result.hits)
+    return Answer(question, text, [], abstained=True, closest=one_per_article(ordered, limit),
+                  articles_searched=result.articles_searched, retrieved=list(result.hits), abstained_by=rule,
+                  answerer=answerer)

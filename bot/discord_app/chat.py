@@ -9,12 +9,12 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.answering.types import FollowUpContext
 from bot.cooldown import Cooldowns
 from bot.discord_app import delivery
 from bot.discord_app.checks import cooldown_text
 from bot.discord_app.client import ArchivistBot
 from bot.discord_app.errors import error_message, is_expected
-from bot.followup import FollowUpContext
 from embeddings.models import SearchFilters
 
 log = logging.getLogger("archivist.discord")

@@ -15,10 +15,10 @@ import discord
 
 from bot.activity import AnswerRecord
 from bot.answering import Answer
+from bot.answering.types import FollowUpContext
 from bot.discord_app.limits import MESSAGE_CHARS, THREAD_NAME, truncate
 from bot.discord_app.render import render_answer
 from bot.discord_app.safety import escape, plain
-from bot.followup import FollowUpContext
 from embeddings.models import SearchFilters
 
 if TYPE_CHECKING:

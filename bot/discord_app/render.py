@@ -84,8 +84,9 @@ def render_answer(answer: Answer, answer_id: str | None = None) -> Messages:
     for piece in pieces[1:]:
         packer.embed(description=piece)
     if answer.abstained:
-        for hit in answer.closest:
-            packer.field(f"Closest: {human_date(hit.article.date)}", _hit_value(hit.article, hit.chunk.text),
+        # Numbered, as the reason of a "no-answer" abstention names the first one: "... (date) [1]".
+        for n, hit in enumerate(answer.closest, start=1):
+            packer.field(f"[{n}] Closest: {human_date(hit.article.date)}", _hit_value(hit.article, hit.chunk.text),
                          continued="Closest articles")
     else:
         for citation in answer.citations:

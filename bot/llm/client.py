@@ -15,7 +15,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -45,7 +45,7 @@ class LLMConfig:
     concurrency: int = 2
 
     @classmethod
-    def of(cls, settings, concurrency: int | None = None) -> "LLMConfig":
+    def of(cls, settings, concurrency: int | None = None) -> LLMConfig:
         """The ARCHIVIST_LLM_* values of a Settings (`concurrency` overrides its requests in flight)."""
         return cls(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout_seconds,
                    settings.llm_concurrency if concurrency is None else concurrency)
@@ -82,7 +82,7 @@ class ChatClient:
         entries = (listed.get("data") or listed.get("models") or []) if isinstance(listed, dict) else []
         return [str(e.get("id") or e.get("name") or e.get("model")) for e in entries if isinstance(e, dict)]
 
-    def stream(self, messages: Sequence[dict], *, max_tokens: int, deadline: float) -> Iterator[str]:
+    def stream(self, messages: Sequence[dict], *, max_tokens: int, deadline: float) -> Generator[str, None, None]:
         """The answer's text as the model writes it, piece by piece (POST {URL}/chat/completions).
 
         `deadline` is a time.monotonic() value; waiting for a free slot counts against it.
@@ -100,10 +100,11 @@ class ChatClient:
 
     # -- HTTP ------------------------------------------------------------------------------------
 
-    def _request(self, method: str, path: str, payload: dict | None, deadline: float) -> "_Response":
+    def _request(self, method: str, path: str, payload: dict | None, deadline: float) -> _Response:
         left = deadline - time.monotonic()
         if left <= 0:
             raise LLMError(self._timeout_reason())
+        conn: http.client.HTTPConnection  # or its subclass HTTPSConnection
         if self._secure:
             conn = http.client.HTTPSConnection(self._host, self._port, timeout=left,
                                                context=ssl.create_default_context())
@@ -122,7 +123,7 @@ class ChatClient:
         except ConnectionRefusedError:
             conn.close()
             raise LLMError(f"connection refused (is the model server at {self.endpoint} running?)") from None
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             conn.close()
             raise LLMError(self._timeout_reason()) from None
         except socket.gaierror:
@@ -137,7 +138,7 @@ class ChatClient:
             raise LLMError(reason)
         return _Response(conn, response)
 
-    def _events(self, response: "_Response", deadline: float) -> Iterator[str]:
+    def _events(self, response: _Response, deadline: float) -> Iterator[str]:
         """Content pieces of a streamed answer (or of a whole JSON one, from servers that do not stream)."""
         if "text/event-stream" not in (response.raw.getheader("Content-Type") or ""):
             body = self._read_all(response, deadline)
@@ -165,20 +166,20 @@ class ChatClient:
                 if piece:
                     yield piece
 
-    def _read_line(self, response: "_Response", deadline: float) -> str | None:
+    def _read_line(self, response: _Response, deadline: float) -> str | None:
         raw = self._read(response, deadline, lambda: response.raw.readline(65536))
         if not raw:
             return None
         return raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
-    def _read_all(self, response: "_Response", deadline: float) -> str:
+    def _read_all(self, response: _Response, deadline: float) -> str:
         read = response.raw.read1 if hasattr(response.raw, "read1") else response.raw.read
         chunks = []
         while chunk := self._read(response, deadline, lambda: read(65536)):
             chunks.append(chunk)
         return b"".join(chunks).decode("utf-8", errors="replace")
 
-    def _read(self, response: "_Response", deadline: float, read: Callable[[], bytes]) -> bytes:
+    def _read(self, response: _Response, deadline: float, read: Callable[[], bytes]) -> bytes:
         """One read of the response, its wait bounded by what is left of the deadline."""
         left = deadline - time.monotonic()
         if left <= 0:
@@ -187,7 +188,7 @@ class ChatClient:
             response.conn.sock.settimeout(left)
         try:
             return read()
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise LLMError(self._timeout_reason()) from None
         except (OSError, http.client.HTTPException) as exc:
             raise LLMError(f"the model server broke off the answer ({type(exc).__name__})") from None
@@ -210,7 +211,7 @@ class _Response:
     def __init__(self, conn: http.client.HTTPConnection, raw: http.client.HTTPResponse) -> None:
         self.conn, self.raw = conn, raw
 
-    def __enter__(self) -> "_Response":
+    def __enter__(self) -> _Response:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -33,9 +33,15 @@ class Encoder(Protocol):
     span_pooling). The indexer stores those as sentence vectors; an encoder without it still works.
     """
 
-    model_name: str
-    dimension: int
-    max_tokens: int
+    # Read-only: an implementation may hold them as plain attributes or compute them (LazyEncoder).
+    @property
+    def model_name(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    @property
+    def max_tokens(self) -> int: ...
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]: ...
 
@@ -79,6 +85,7 @@ def load_encoder(model: str = DEFAULT_MODEL, *, backend: str = DEFAULT_BACKEND, 
     model_dir = check_exportable(spec)
 
     def build_onnx() -> Encoder:
+        assert spec.dimension is not None  # check_exportable refuses a model whose files do not state it
         onnx_path = cached_onnx_model(spec, cache_dir or default_cache_dir(), on_status)
         return OnnxEncoder(onnx_path, model_dir / "tokenizer.json", model_name=spec.identity + IDENTITY_SUFFIX,
                            dimension=spec.dimension, max_tokens=spec.max_tokens or 254, threads=threads)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from embeddings.encoders import Encoder
 from embeddings.encoders.model_files import ModelSpec
 from embeddings.encoders.span_pooling import Span, encode_with_spans
 
@@ -20,11 +21,11 @@ class LazyEncoder:
     finds nothing changed, or a command that only checks the index, never loads a model.
     """
 
-    def __init__(self, spec: ModelSpec, model_name: str, factory: Callable[[], object]) -> None:
+    def __init__(self, spec: ModelSpec, model_name: str, factory: Callable[[], Encoder]) -> None:
         self.model_name = model_name
         self._spec = spec
         self._factory = factory
-        self._inner = None
+        self._inner: Encoder | None = None
         self._lock = threading.Lock()
         # A question is encoded twice, by the search and by the answerer: the second one is free.
         self._recent_queries: dict[str, np.ndarray] = {}
@@ -35,7 +36,7 @@ class LazyEncoder:
         return self._inner is not None
 
     @property
-    def inner(self):
+    def inner(self) -> Encoder:
         """The real encoder, built on first use."""
         with self._lock:
             if self._inner is None:

@@ -62,6 +62,12 @@ def read_json(path: Path) -> dict | list | None:
         return None
 
 
+def read_json_object(path: Path) -> dict:
+    """A JSON file's object, or {} when it is missing, unreadable or not an object."""
+    content = read_json(path)
+    return content if isinstance(content, dict) else {}
+
+
 def module_types(path: Path) -> list[str]:
     """The sentence-transformers module types of a model directory, in order (short names)."""
     modules = read_json(path / "modules.json")
@@ -74,14 +80,14 @@ def _dimension(path: Path) -> int | None:
     # A Dense module would change the output size; only the plain Transformer+Pooling shape is read.
     if any(t not in ("Transformer", "Pooling", "Normalize") for t in module_types(path)):
         return None
-    pooling = read_json(path / "1_Pooling" / "config.json") or {}
-    config = read_json(path / "config.json") or {}
+    pooling = read_json_object(path / "1_Pooling" / "config.json")
+    config = read_json_object(path / "config.json")
     size = pooling.get("word_embedding_dimension") or config.get("hidden_size")
     return int(size) if size else None
 
 
 def _max_tokens(path: Path) -> int | None:
-    config = read_json(path / "sentence_bert_config.json") or {}
+    config = read_json_object(path / "sentence_bert_config.json")
     length = config.get("max_seq_length")
     # The model adds [CLS] and [SEP]; what callers may fill is the rest.
     return int(length) - 2 if length else None

@@ -6,12 +6,15 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from embeddings.encoders.span_pooling import Span, pool_spans
 from embeddings.errors import EncoderError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 # Suffix of the identity recorded in the index: int8 vectors differ slightly from the fp32 model's,
 # so switching backends is an explicit rebuild rather than a silent mix of the two.
@@ -56,10 +59,12 @@ class OnnxEncoder:
         self._tokenizer.no_padding()  # each run pads to its own longest text (see _run)
         self._pad_id = self._tokenizer.token_to_id("[PAD]") or 0
         self._tokenizer_path = tokenizer_path
-        self._counter = None  # a second tokenizer without truncation, made when first needed (indexing)
+        # A second tokenizer without truncation, made when first needed (indexing).
+        self._counter: Tokenizer | None = None
         self.workers = max(1, threads or available_cores())
         # ThreadPoolExecutor starts its threads when work is first submitted: a query-only process has none.
-        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="archivist-encoder") if self.workers > 1 else None
+        self._pool = (ThreadPoolExecutor(self.workers, thread_name_prefix="archivist-encoder")
+                      if self.workers > 1 else None)
         options = onnxruntime.SessionOptions()
         # One core per run; parallelism comes from running several texts' runs at once (see above).
         options.intra_op_num_threads = 1

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from embeddings.encoders.model_files import resolve_model_path
 from embeddings.encoders.span_pooling import Span, pool_spans
 from embeddings.errors import EncoderError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 _BATCH_SIZE = 32
 
@@ -46,9 +50,13 @@ class SentenceTransformerEncoder:
         # The fast tokenizer's Rust backend counts without the "sequence too long" warnings.
         self._tokenizer = _counting_tokenizer(self._model.tokenizer)
         self._slow_tokenizer = self._model.tokenizer
-        self.dimension = int(self._model.get_embedding_dimension())
+        dimension, max_length = self._model.get_embedding_dimension(), self._model.max_seq_length
+        if dimension is None or max_length is None:  # not a text model with one output vector
+            raise EncoderError(f"the embedding model {model!r} states no vector dimension or input limit; "
+                               "set ARCHIVIST_MODEL to a sentence-transformers text model")
+        self.dimension = int(dimension)
         # The model adds [CLS] and [SEP]; what callers may fill is the rest.
-        self.max_tokens = int(self._model.max_seq_length) - 2
+        self.max_tokens = int(max_length) - 2
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
@@ -71,8 +79,11 @@ class SentenceTransformerEncoder:
                           contexts: Sequence[Span | None]) -> tuple[np.ndarray, list[np.ndarray]]:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32), []
-        outputs = self._model.encode(list(texts), batch_size=_BATCH_SIZE, output_value=None,
-                                     convert_to_numpy=True, show_progress_bar=False)
+        # One dict of tensors per text. The cast: without Pillow installed, the library's image input type
+        # is Any, so its overloads take a list of texts for one input and type the result as a single dict.
+        outputs = cast(list[dict[str, Any]],
+                       self._model.encode(list(texts), batch_size=_BATCH_SIZE, output_value=None,
+                                          convert_to_numpy=True, show_progress_bar=False))
         # The same tokenizer and truncation the model used, asked for each token's character range.
         offsets = self._slow_tokenizer(list(texts), return_offsets_mapping=True, truncation=True,
                                        max_length=self.max_tokens + 2)["offset_mapping"]
@@ -88,7 +99,7 @@ class SentenceTransformerEncoder:
         return self.encode_documents([text])[0]
 
 
-def _counting_tokenizer(tokenizer: object) -> object | None:
+def _counting_tokenizer(tokenizer: object) -> Tokenizer | None:
     """A copy of the fast tokenizer with padding and truncation off, or None for a slow one."""
     backend = getattr(tokenizer, "backend_tokenizer", None)
     if backend is None:

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from embeddings.encoders import Encoder
 from embeddings.sentences import Span
 
 
-def encode_with_spans(encoder: object, texts: Sequence[str], spans: Sequence[Sequence[Span]],
+def encode_with_spans(encoder: Encoder, texts: Sequence[str], spans: Sequence[Sequence[Span]],
                       contexts: Sequence[Span | None]) -> tuple[np.ndarray, list[np.ndarray] | None]:
     """The encoder's vectors of texts and, if it can read them out of the token states, of their spans.
 

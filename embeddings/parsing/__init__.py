@@ -42,7 +42,8 @@ def iter_articles(
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
-        yield ParseError(rel, f"unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED_EXTENSIONS)}")
+        yield ParseError(rel, f"unsupported file type {suffix or '(none)'}; "
+                              f"use one of {', '.join(SUPPORTED_EXTENSIONS)}")
         return
     size = path.stat().st_size
     limit = limits.max_jsonl_bytes if suffix == ".jsonl" else limits.max_file_bytes

@@ -11,6 +11,7 @@ import logging
 import re
 
 import trafilatura
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from embeddings.dates import parse_date
@@ -49,7 +50,8 @@ def parse_html(data: bytes, *, path: str, default_id: str) -> Article:
         raise ParseError(path, "the page is nested too deeply to read") from None
     except Exception as exc:  # a heuristic third-party extractor fed hostile markup can raise anything
         raise ParseError(path, f"the page could not be read as HTML ({type(exc).__name__})") from exc
-    if document is None or extra is None:
+    # A Document or None: the dict form is only given when asked for (as_dict).
+    if not isinstance(document, Document) or extra is None:
         raise ParseError(path, "no article text found in the page (is it an index, a login or an empty page?)")
     title = optional_text(document.title)
     if not title:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 from psycopg import sql
 
@@ -118,6 +120,13 @@ def migrate(conn: psycopg.Connection) -> None:
         conn.execute(f"SELECT pg_advisory_unlock({lock_keys(MIGRATION_LOCK)})")
 
 
+def one_row(cursor: psycopg.Cursor[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The row of a query that always returns one (an aggregate, `to_regclass`)."""
+    row = cursor.fetchone()
+    assert row is not None, "a query that always returns a row returned none"
+    return row
+
+
 def ensure_vector_index(conn: psycopg.Connection, dimension: int) -> None:
     """Create the HNSW (cosine) index for vectors of this dimension unless it exists.
 
@@ -125,7 +134,7 @@ def ensure_vector_index(conn: psycopg.Connection, dimension: int) -> None:
     different model) can be written beside it in the same transaction.
     """
     name = vector_index_name(dimension)
-    if conn.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is None:
+    if one_row(conn.execute("SELECT to_regclass(%s)", (name,)))[0] is None:
         conn.execute(sql.SQL(
             "CREATE INDEX {name} ON archivist_chunks USING hnsw ((embedding::vector({d})) vector_cosine_ops) "
             "WHERE vector_dims(embedding) = {d}"
@@ -148,9 +157,9 @@ def vector_index_name(dimension: int) -> str:
 
 
 def _current_version(conn: psycopg.Connection) -> int:
-    if conn.execute("SELECT to_regclass('archivist_schema_migrations')").fetchone()[0] is None:
+    if one_row(conn.execute("SELECT to_regclass('archivist_schema_migrations')"))[0] is None:
         return 0
-    return int(conn.execute("SELECT coalesce(max(version), 0) FROM archivist_schema_migrations").fetchone()[0])
+    return int(one_row(conn.execute("SELECT coalesce(max(version), 0) FROM archivist_schema_migrations"))[0])
 
 
 def _require_pgvector(conn: psycopg.Connection) -> None:
@@ -168,7 +177,8 @@ def _require_pgvector(conn: psycopg.Connection) -> None:
                              "ask an administrator to run `CREATE EXTENSION vector;` in it") from exc
         except psycopg.errors.UniqueViolation:
             pass  # another process created it at the same moment
-        row = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
+        # Created just above (or by another process at the same moment): the row is there now.
+        row = one_row(conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'"))
     version = tuple(int(part) for part in row[0].split(".")[:3] if part.isdigit())
     if version < MIN_PGVECTOR:
         raise StoreError(f"pgvector {row[0]} is too old; Archivist needs {_dotted(MIN_PGVECTOR)} or newer "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, overload
 
 import numpy as np
 import psycopg
@@ -10,7 +11,7 @@ import psycopg
 from embeddings.errors import StoreError
 from embeddings.models import Article, Chunk, SearchFilters
 from embeddings.store.base import ScoredChunk
-from embeddings.store.postgres_schema import TEXT_CONFIG
+from embeddings.store.postgres_schema import TEXT_CONFIG, one_row
 from embeddings.store.rows import ARTICLE_COLUMNS, chunks_in_order
 
 ARTICLE_SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS)
@@ -107,7 +108,7 @@ class PostgresSnapshot:
     def article_count(self, filters: SearchFilters) -> int:
         where, params = article_filter_sql(filters)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        return int(self._conn.execute(f"SELECT count(*) FROM archivist_articles a {clause}", params).fetchone()[0])
+        return int(one_row(self._conn.execute(f"SELECT count(*) FROM archivist_articles a {clause}", params))[0])
 
 
 def vector_array(value) -> np.ndarray:
@@ -121,15 +122,25 @@ def dense_query(dimension: int, filters: SearchFilters) -> tuple[str, list]:
     return _DENSE_SQL.format(d=int(dimension), where="".join(f" AND {w}" for w in where)), params
 
 
-def chunk_filter_sql(filters: SearchFilters, *, named: bool = False) -> tuple[list[str], list | dict]:
-    """WHERE fragments over chunks `c` (their copied article date and tags), with their parameters."""
-    conditions = []
+@overload
+def chunk_filter_sql(filters: SearchFilters, *, named: Literal[False] = False) -> tuple[list[str], list]: ...
+
+
+@overload
+def chunk_filter_sql(filters: SearchFilters, *, named: Literal[True]) -> tuple[list[str], dict[str, object]]: ...
+
+
+def chunk_filter_sql(filters: SearchFilters, *, named: bool = False) -> tuple[list[str], list | dict[str, object]]:
+    """WHERE fragments over chunks `c` (their copied article date and tags), with their parameters
+    (named: a dict of %(name)s parameters; else a list of %s ones)."""
+    conditions: list[tuple[str, str, object]] = []
     if filters.date_from:
         conditions.append(("c.article_date >= {}", "date_from", filters.date_from))
     if filters.date_to:
         conditions.append(("c.article_date <= {}", "date_to", filters.date_to))
     if filters.tags:
-        conditions.append(("c.tag_keys && ARRAY(SELECT lower(t) FROM unnest({}::text[]) t)", "tags", list(filters.tags)))
+        conditions.append(
+            ("c.tag_keys && ARRAY(SELECT lower(t) FROM unnest({}::text[]) t)", "tags", list(filters.tags)))
     if named:
         return [text.format(f"%({name})s") for text, name, _ in conditions], {name: v for _, name, v in conditions}
     return [text.format("%s") for text, _, _ in conditions], [v for _, _, v in conditions]

@@ -162,7 +162,7 @@ class PostgresStore:
                 conn.execute("BEGIN")
                 try:
                     self._lock_reindex(conn)
-                    meta = dict(conn.execute("SELECT key, value FROM archivist_meta").fetchall())
+                    meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM archivist_meta").fetchall())
                     current = info_from_meta(meta)
                     if current is not None and current.model != model and not rebuild:
                         raise ModelMismatchError(current.model, model)
@@ -198,7 +198,7 @@ def describe(conninfo: str) -> str:
     except psycopg.ProgrammingError as exc:
         raise StoreError(f"ARCHIVIST_DATABASE_URL is not a valid PostgreSQL connection string ({exc})") from exc
     user = f"{parts['user']}@" if parts.get("user") else ""
-    host = parts.get("host") or "localhost"
+    host = str(parts.get("host") or "localhost")
     port = f":{parts['port']}" if parts.get("port") else ""
     database = parts.get("dbname") or ""
     if host.startswith("/"):  # a Unix socket directory

@@ -10,7 +10,7 @@ import psycopg
 from embeddings.models import Article, Chunk
 from embeddings.store.base import StoredArticleState, StoredEmbedding, check_put
 from embeddings.store.index_meta import committed_meta
-from embeddings.store.postgres_schema import TEXT_CONFIG, TITLE_WEIGHT, drop_other_vector_indexes
+from embeddings.store.postgres_schema import TEXT_CONFIG, TITLE_WEIGHT, drop_other_vector_indexes, one_row
 from embeddings.store.postgres_search import vector_array
 from embeddings.store.rows import ARTICLE_COLUMNS, article_to_row
 
@@ -94,8 +94,8 @@ def clear_index(conn: psycopg.Connection) -> None:
 def finish(conn: psycopg.Connection, meta: dict[str, str], model: str, dimension: int) -> None:
     """Drop the vector indexes of other dimensions, stamp model, counts and a new generation."""
     drop_other_vector_indexes(conn, dimension)
-    (articles,) = conn.execute("SELECT count(*) FROM archivist_articles").fetchone()
-    chunks, tokens = conn.execute("SELECT count(*), coalesce(sum(tsv_length), 0) FROM archivist_chunks").fetchone()
+    (articles,) = one_row(conn.execute("SELECT count(*) FROM archivist_articles"))
+    chunks, tokens = one_row(conn.execute("SELECT count(*), coalesce(sum(tsv_length), 0) FROM archivist_chunks"))
     values = committed_meta(meta, model, dimension, articles, chunks)
     values["text_tokens"] = str(tokens)  # BM25's average chunk length, consistent with the committed chunks
     set_meta(conn, values)
@@ -106,6 +106,7 @@ def finish(conn: psycopg.Connection, meta: dict[str, str], model: str, dimension
 def set_meta(conn: psycopg.Connection, values: dict[str, str]) -> None:
     with conn.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO archivist_meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            "INSERT INTO archivist_meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
             list(values.items()),
         )

@@ -39,7 +39,8 @@ _SQL_BATCH = 500
 def _connect(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_ms / 1000)
     _use_wal(conn, busy_timeout_ms / 1000)
-    conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a crash loses at most the last commit, never consistency
+    # WAL + NORMAL: a crash loses at most the last commit, never consistency
+    conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     return conn
@@ -80,7 +81,8 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc):  # a reindex is upgrading or creating it right now
                 raise ReindexBusyError.at(str(self.path)) from exc
-            raise StoreError(f"cannot open the index at {self.path} ({exc}); delete it and run `archivist index`") from exc
+            raise StoreError(
+                f"cannot open the index at {self.path} ({exc}); delete it and run `archivist index`") from exc
         self._local = threading.local()
         self._matrix_lock = threading.Lock()
         self._matrix: tuple[int, RowFilters] | None = None
@@ -116,7 +118,8 @@ class SQLiteStore:
     # -- lookups -----------------------------------------------------------------------------
 
     def get_article(self, article_id: str) -> Article | None:
-        row = self._reader().execute(f"SELECT {_ARTICLE_SELECT} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        row = self._reader().execute(f"SELECT {_ARTICLE_SELECT} FROM articles a WHERE a.id = ?",
+                                     (article_id,)).fetchone()
         return article_from_row(row) if row else None
 
     def list_articles(self, filters: SearchFilters, *, title_contains: str = "", limit: int = 25) -> list[Article]:
@@ -135,7 +138,8 @@ class SQLiteStore:
         rows = []
         for batch in iter_batches(list(dict.fromkeys(article_ids)), _SQL_BATCH):
             rows += self._reader().execute(
-                "SELECT a.id, a.content_hash, c.start, c.sentences FROM chunks c JOIN articles a ON a.id = c.article_id "
+                "SELECT a.id, a.content_hash, c.start, c.sentences "
+                "FROM chunks c JOIN articles a ON a.id = c.article_id "
                 f"WHERE c.article_id IN ({_marks(batch)}) AND c.sentences IS NOT NULL", tuple(batch),
             ).fetchall()
         return by_article(rows)
@@ -153,7 +157,7 @@ class SQLiteStore:
     # -- reading -----------------------------------------------------------------------------
 
     @contextmanager
-    def snapshot(self) -> Iterator["SQLiteSnapshot"]:
+    def snapshot(self) -> Iterator[SQLiteSnapshot]:
         conn = self._reader()
         conn.execute("BEGIN")
         try:
@@ -174,7 +178,7 @@ class SQLiteStore:
     # -- writing -----------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self, model: str, dimension: int, *, rebuild: bool = False) -> Iterator["SQLiteWriter"]:
+    def writer(self, model: str, dimension: int, *, rebuild: bool = False) -> Iterator[SQLiteWriter]:
         conn = _connect(self.path, self._writer_wait_ms)
         try:
             try:
@@ -284,7 +288,8 @@ class SQLiteWriter:
         return {r[0]: StoredArticleState(r[1], r[2]) for r in rows}
 
     def existing_embeddings(self, article_id: str) -> dict[str, StoredEmbedding]:
-        rows = self._conn.execute("SELECT embed_hash, vector, sentences FROM chunks WHERE article_id = ?", (article_id,))
+        rows = self._conn.execute("SELECT embed_hash, vector, sentences FROM chunks WHERE article_id = ?",
+                                  (article_id,))
         return {h: StoredEmbedding(np.frombuffer(blob, dtype=np.float32), sentences) for h, blob, sentences in rows}
 
     def put_article(self, article: Article, chunks: Sequence[Chunk], vectors: np.ndarray,
@@ -308,7 +313,8 @@ class SQLiteWriter:
 
     def delete_article(self, article_id: str) -> None:
         conn = self._conn
-        conn.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE article_id = ?)", (article_id,))
+        conn.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT rowid FROM chunks WHERE article_id = ?)",
+                     (article_id,))
         conn.execute("DELETE FROM chunks WHERE article_id = ?", (article_id,))
         conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
         conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))

@@ -44,7 +44,8 @@ def affordable_terms(conn: sqlite3.Connection, terms: Sequence[str], budget: int
     if len(terms) <= 1:
         return list(terms)
     counts = {term: _count_up_to(conn, term, budget + 1) for term in terms}
-    kept, total = [], 0
+    kept: list[str] = []
+    total = 0
     for term in sorted(terms, key=lambda t: counts[t]):
         if counts[term] == 0:
             continue

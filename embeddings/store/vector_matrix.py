@@ -52,6 +52,11 @@ class RowFilters:
         """Rows whose id is among allowed_row_ids."""
         return np.isin(self.row_ids, allowed_row_ids, assume_unique=False)
 
+    def search(self, query: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(row id, cosine) of the k best rows, best first, among rows the mask allows (approximate
+        cosines when `exact` is False). Each matrix (VectorMatrix, CompressedVectors) implements it."""
+        raise NotImplementedError
+
 
 class VectorMatrix(RowFilters):
     """Rows of unit float32 vectors, each with the row id of its chunk and its article's date."""

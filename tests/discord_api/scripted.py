@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from bot.answering import Answer, Citation
-from bot.followup import FollowUpContext
+from bot.answering.types import FollowUpContext
 from bot.service import ArchivistService
 from bot.settings import Settings
 from embeddings.capping import one_per_article

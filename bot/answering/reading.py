@@ -1,0 +1,55 @@
+"""The reader in an answer: which candidate sentences it reads, and the score that ranks them after it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.answering.candidates import Candidate
+from bot.reader import AnswerInput, Reader
+
+
+@dataclass(frozen=True)
+class ReadingConfig:
+    """How the reader ranks an answer's sentences (its floors for abstaining live in AbstentionConfig).
+
+    The final score of a read sentence is the reader's logit plus w_features times the hand-weighted
+    score of ExtractiveConfig (retrieval, speaker, answer type, cosine): the reader decides, the
+    features break its near-ties.
+    """
+
+    shortlist: int = 12          # sentences read per question, the best by the hand-weighted score (0: no reader)
+    w_features: float = 1.0      # weight of the hand-weighted score beside the reader's logit
+    # A sentence after the first joins the answer (within ExtractiveConfig.max_words) when it reads at least
+    # include_floor likely and scores within read_margin of the best (logit scale; without a reader,
+    # ExtractiveConfig.sentence_margin). Swept with benchmarks.tune (docs/experiments.md, 2026-12-07): margin 8
+    # against 1 raised tuning coverage 0.67 -> 0.79; include_floor 0.05 against 0 costs 0.02 of it (0.776,
+    # validation 0.710) for answers 7-12 words shorter, without sentences that answer nothing asked (a
+    # follow-up's answer repeated the earlier answer's sentences at 0).
+    include_floor: float = 0.05
+    read_margin: float = 8.0
+
+
+def logit(probability: float) -> float:
+    p = min(max(probability, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def read_shortlist(reader: Reader, question: str, candidates: Sequence[Candidate], limit: int) -> list[Candidate]:
+    """The best `limit` candidates by their hand-weighted score, each with its `reading` filled in."""
+    shortlist = sorted(candidates, key=lambda c: -c.score)[:limit]
+    probabilities = reader.answers([as_input(question, c) for c in shortlist])
+    for candidate, probability in zip(shortlist, probabilities):
+        candidate.reading = float(probability)
+    return shortlist
+
+
+def as_input(question: str, candidate: Candidate) -> AnswerInput:
+    article = candidate.source.article
+    return AnswerInput(question, candidate.text, article.title, article.date)
+
+
+def best_reading(candidates: Sequence[Candidate]) -> float:
+    """How likely the best read candidate answers the question (0 when none was read)."""
+    return max((c.reading for c in candidates if c.reading is not None), default=0.0)

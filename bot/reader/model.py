@@ -1,0 +1,113 @@
+"""Running the reader: its int8 ONNX file and tokenizer, checked against their recorded hashes, run by onnxruntime."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from bot.errors import ArchivistError
+from bot.reader.inputs import ANSWER_TOKENS, CLAIM_TOKENS, AnswerInput, ClaimInput
+
+MODEL_DIR = Path(__file__).with_name("model")
+MANIFEST = "manifest.json"  # file name -> sha256, written by training.train_reader
+_FIX = "reinstall Archivist (pip install .), or retrain it with `make reader`"
+
+
+class ReaderError(ArchivistError):
+    """The reader's files are missing, altered or unreadable."""
+
+
+class Reader:
+    """Scores text pairs with the reader model: the probability that a sentence answers a question,
+    or that passages support a claim.
+
+    Thread-safe: one onnxruntime session, run on one core per call (a question's shortlist is a
+    single small batch; parallel questions run side by side).
+    """
+
+    def __init__(self, model_dir: Path = MODEL_DIR) -> None:
+        try:
+            import onnxruntime
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise ReaderError("the reader needs onnxruntime and tokenizers; run `pip install archivist`") from exc
+        manifest = verified_manifest(model_dir)
+        self.version = manifest["version"]
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._pad = self._tokenizer.token_to_id("[PAD]") or 0
+        self._lock = threading.Lock()
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            self._session = onnxruntime.InferenceSession(str(model_dir / "reader.int8.onnx"), options,
+                                                         providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own untyped errors for unreadable files
+            raise ReaderError(f"cannot load the reader model in {model_dir} ({exc}); {_FIX}") from exc
+
+    def answers(self, inputs: Sequence[AnswerInput]) -> np.ndarray:
+        """For each candidate, the probability that it answers its question."""
+        return self._score([i.pair() for i in inputs], ANSWER_TOKENS)
+
+    def supports(self, inputs: Sequence[ClaimInput]) -> np.ndarray:
+        """For each claim, the probability that its grounds support all of it."""
+        return self._score([i.pair() for i in inputs], CLAIM_TOKENS)
+
+    def _score(self, pairs: list[tuple[str, str]], max_tokens: int) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        encodings = [self._encode(a, b, max_tokens) for a, b in pairs]
+        width = max(len(ids) for ids, _ in encodings)
+        ids = np.full((len(pairs), width), self._pad, dtype=np.int64)
+        types = np.zeros((len(pairs), width), dtype=np.int64)
+        mask = np.zeros((len(pairs), width), dtype=np.int64)
+        for row, (token_ids, type_ids) in enumerate(encodings):
+            ids[row, :len(token_ids)] = token_ids
+            types[row, :len(type_ids)] = type_ids
+            mask[row, :len(token_ids)] = 1
+        (logits,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        return (1.0 / (1.0 + np.exp(-logits.reshape(-1)))).astype(np.float32)
+
+    def _encode(self, first: str, second: str, max_tokens: int) -> tuple[list[int], list[int]]:
+        with self._lock:  # a Tokenizer's truncation setting is shared state
+            self._tokenizer.enable_truncation(max_tokens, strategy="longest_first")
+            encoding = self._tokenizer.encode(first, second)
+        return encoding.ids, encoding.type_ids
+
+
+def verified_manifest(model_dir: Path) -> dict:
+    """The model's manifest, once every file it lists is present with its recorded sha256."""
+    path = model_dir / MANIFEST
+    if not path.is_file():
+        raise ReaderError(f"the reader model is missing ({path} not found); {_FIX}")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for name, expected in manifest["files"].items():
+        file = model_dir / name
+        if not file.is_file():
+            raise ReaderError(f"the reader model is incomplete ({file} not found); {_FIX}")
+        if file_sha256(file) != expected:
+            raise ReaderError(f"the reader model file {file} does not match its recorded sha256 "
+                              f"(altered or truncated); {_FIX}")
+    return manifest
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def load_reader() -> Reader:
+    """The shipped reader, loaded once per process."""
+    return Reader(MODEL_DIR)
