@@ -139,8 +139,10 @@ def test_ask_explain_shows_why_this_sentence_and_why_this_refusal(indexed):
     considered = as_json["considered"]
     assert considered and all(0 <= c["reading"] <= 1 for c in considered if c["reading"] is not None)
     assert any(c["chosen"] for c in considered) and "similarity" in considered[0]["features"]
-    refused = run(["ask", "Who did Alibaba's CEO name as his successor?", "--explain"], indexed).stdout
-    assert "Nothing in the archive answers" in refused and "Refused by no-answer" in refused
+    # (The reader's own refusal, no-answer, is pinned at a floor of its own in tests/test_composed.py and
+    # tests/test_policy.py: the fitted floor sits near the sample's unanswerable questions.)
+    refused = run(["ask", "What did Xiaomi's CEO say about hiring?", "--explain"], indexed).stdout
+    assert "No article mentions Xiaomi" in refused and "refused before reading any" in refused
 
 
 def test_eval_takes_overrides_and_reports_refusals_by_rule(indexed, tmp_path):
