@@ -1,4 +1,4 @@
-"""Learn how the extractive answer ranks sentences, on the tuning questions; write the weights.
+"""Learn how the extractive answer ranks sentences without the reader, on the tuning questions; write the weights.
 
     python -m benchmarks.fit_answer --data-dir DIR [--write]
 
@@ -107,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     service = ArchivistService(Settings(data_dir=args.data_dir))
-    tuning = Tuning()
+    # The hand weights rank sentences on their own when the reader is off, and choose its shortlist when it is
+    # on: they are fitted and scored without it (the reference the reader is measured against).
+    tuning = dataclasses.replace(Tuning(), reading=dataclasses.replace(Tuning().reading, shortlist=0))
     assert "sealed" not in args.questions.name, "never fit on a sealed set"
     questions = evaluation.load_questions(args.questions)
     cache = CachedRetrievals(service)
