@@ -103,3 +103,11 @@ def test_training_a_few_steps_exports_a_model_whose_int8_runtime_agrees_with_tor
     exported = Reader(tmp_path / "model")
     assert exported.answers([groups[0].candidates[0].input]).shape == (1,)
     assert "all-MiniLM-L6-v2" in (tmp_path / "model" / "MODEL_CARD.md").read_text()
+    # A model trained on claims alone (an experiment: train_reader --task claims) exports too.
+    alone, alone_history = train(config, [], claims, validation=([], claims))
+    alone_figures = export_reader(alone, PairTokenizer(base_model_dir() / "tokenizer.json"), tmp_path / "claims",
+                                  training={"config": {"seed": config.seed}, "history": alone_history, "minutes": 0,
+                                            "data": {"questions": 0, "candidates": 0, "claims": 2,
+                                                     "validation_questions": 0, "validation_claims": 2}},
+                                  validation=([], claims))
+    assert alone_figures["int8_vs_fp32"]["pairs"] == 2 and alone_figures["int8_vs_fp32"]["max_abs_diff"] < 0.05

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from bot.reader.inputs import ANSWER_TOKENS, CLAIM_TOKENS
 from bot.reader.model import MANIFEST, Reader, file_sha256
 from embeddings.encoders.onnx_export import quantise
 from training.evaluation import evaluate, reader_scorer, torch_scorer
@@ -58,9 +59,12 @@ def export_reader(model: CrossEncoder, tokenize: PairTokenizer, out: Path, *, tr
         (staging / MANIFEST).write_text(json.dumps({"version": version, "files": files}, indent=2) + "\n")
         reader = Reader(staging)
         groups, claim_items = validation
-        sample = [c.input.pair() for g in groups[:40] for c in g.candidates]
+        # int8 against fp32 on answer pairs, or on claim pairs for a model trained on claims alone.
+        sample, tokens = [c.input.pair() for g in groups[:40] for c in g.candidates], ANSWER_TOKENS
+        if not sample:
+            sample, tokens = [c.input.pair() for c in claim_items[:200]], CLAIM_TOKENS
         figures = {"validation_int8": evaluate(reader_scorer(reader), groups, claim_items),
-                   "int8_vs_fp32": agreement(model, tokenize, reader, sample, 128)}
+                   "int8_vs_fp32": agreement(model, tokenize, reader, sample, tokens)}
         card = model_card(version, files, training, figures)
         (staging / CARD_NAME).write_text(card, encoding="utf-8")
         (staging / "training.json").write_text(json.dumps({**training, **figures}, indent=2) + "\n")
