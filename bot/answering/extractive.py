@@ -136,16 +136,21 @@ class ExtractiveAnswerer:
                         stored: Mapping[str, ArticleSentenceVectors] | None) -> list[Candidate]:
         """For a question asking two things, the best sentence for each: read against that part, with a
         reader, else scored by its cosine to that part."""
-        best = []
-        for part in result.parts:
-            if not candidates:
-                break
-            if self.reader is not None and self.reading_on:
-                readings = self.reader.answers([as_input(part.query, c) for c in candidates])
-                best.append(candidates[int(readings.argmax())])
-                continue
-            vector = part.vector
-            best.append(max(candidates, key=lambda c: self._part_score(c, vector, stored)))  # noqa: B023 - used at once
+        if not candidates or not result.parts:
+            return []
+        # Each part's best sentences by the features (with that part's cosine): the best, or with a reader
+        # the few it reads against that part, every part in one batch.
+        ranked = [sorted(candidates, key=lambda c: -self._part_score(c, part.vector, stored))  # noqa: B023
+                  for part in result.parts]
+        if self.reader is None or not self.reading_on:
+            return [order[0] for order in ranked]
+        shortlists = [order[:self.reading.part_shortlist] for order in ranked]
+        readings = self.reader.answers([as_input(part.query, c) for part, shortlist in zip(result.parts, shortlists)
+                                        for c in shortlist])
+        best, at = [], 0
+        for shortlist in shortlists:
+            best.append(shortlist[int(readings[at:at + len(shortlist)].argmax())])
+            at += len(shortlist)
         return best
 
     def _part_score(self, c: Candidate, vector: np.ndarray, stored: Mapping[str, ArticleSentenceVectors] | None
