@@ -28,7 +28,7 @@ class Reader:
     or that passages support a claim.
 
     Thread-safe: one onnxruntime session, two threads per call without spin-waiting (a question's
-    shortlist is one small batch; on two cores that took `ask` from 118 / 455 ms to 87 / 334 ms at
+    shortlist is one small batch; on two cores that took `ask` from 118 / 455 ms to 92 / 335 ms at
     p50 / p95 against one thread, `python -m benchmarks.query`, docs/performance.md).
     """
 
