@@ -20,10 +20,7 @@ SEALED = DATA / "sealed"
 def main() -> int:
     known, train = articles(), train_ids()
     for folder in (SEALED / "questions", SEALED / "claims"):
-        import training.labelling.validate as checker
-
-        checker.SEALED = True
-        problems, _ = validate(folder)
+        problems, _ = validate(folder, sealed=True)
         if problems:
             print(f"{folder}: {len(problems)} problem(s); run training.labelling.validate --sealed", file=sys.stderr)
             return 1

@@ -46,20 +46,32 @@ def records(path: Path, problems: list[str]) -> Iterator[tuple[int, dict]]:
         yield number, record
 
 
-SEALED = False  # set by --sealed: evaluation items are about articles outside the training list
+def unique_records(folder: Path, pattern: str, problems: list[str], repeated: str
+                   ) -> Iterator[tuple[str, dict]]:
+    """(file:line, record) of every file matching pattern, in order; a repeated id is a problem, told
+    by `repeated` with the id in place of {id} ("duplicate id {id}", "{id} labelled twice")."""
+    seen: set[str] = set()
+    for path in sorted(folder.glob(pattern)):
+        for number, record in records(path, problems):
+            where = f"{path}:{number}"
+            if record.get("id") in seen:
+                problems.append(f"{where}: " + repeated.format(id=record.get("id")))
+            seen.add(record.get("id"))
+            yield where, record
 
 
-def _wrong_split(article_id: str) -> str:
-    """Why an article may not be used here, or ""."""
+def _wrong_split(article_id: str, sealed: bool) -> str:
+    """Why an article may not be used here, or "" (sealed evaluation items are about articles outside
+    the training list, everything else about articles on it)."""
     in_train = article_id in train_ids()
-    if SEALED and in_train:
+    if sealed and in_train:
         return f"{article_id} is a training article; sealed evaluation items are about eval articles only"
-    if not SEALED and not in_train:
+    if not sealed and not in_train:
         return f"{article_id} is an eval article; write only about training articles"
     return ""
 
 
-def check_question(where: str, q: dict, problems: list[str]) -> None:
+def check_question(where: str, q: dict, problems: list[str], sealed: bool = False) -> None:
     known = articles()
     for name in ("id", "question", "kind", "style", "answer"):
         if not isinstance(q.get(name), str) or (name != "answer" and not q.get(name)):
@@ -74,8 +86,8 @@ def check_question(where: str, q: dict, problems: list[str]) -> None:
     for article_id in [*gold, *about]:
         if article_id not in known:
             problems.append(f"{where}: no article {article_id}")
-        elif _wrong_split(article_id):
-            problems.append(f"{where}: {_wrong_split(article_id)}")
+        elif wrong := _wrong_split(article_id, sealed):
+            problems.append(f"{where}: {wrong}")
     if q.get("kind") == "unanswerable":
         if gold or evidence:
             problems.append(f"{where}: an unanswerable question has no article_ids or evidence")
@@ -120,7 +132,7 @@ def check_labels(where: str, label: dict, sheet: dict | None, question: dict | N
         problems.append(f"{where}: nothing on the sheet answers {label['id']}; correct the evidence or say why in fix")
 
 
-def check_claim(where: str, c: dict, problems: list[str]) -> None:
+def check_claim(where: str, c: dict, problems: list[str], sealed: bool = False) -> None:
     known = articles()
     refs = c.get("passages")
     if not isinstance(refs, list) or not 1 <= len(refs) <= 2:
@@ -134,8 +146,8 @@ def check_claim(where: str, c: dict, problems: list[str]) -> None:
         article_id, start, end = match["article"], int(match["start"]), int(match["end"])
         if article_id not in known:
             problems.append(f"{where}: no article {article_id}")
-        elif _wrong_split(article_id):
-            problems.append(f"{where}: {_wrong_split(article_id)}")
+        elif wrong := _wrong_split(article_id, sealed):
+            problems.append(f"{where}: {wrong}")
         elif not 0 <= start < end <= len(known[article_id].body):
             problems.append(f"{where}: {ref} lies outside the article body")
     cites = c.get("cites")
@@ -178,43 +190,28 @@ def check_model_labels(where: str, label: dict, answer: dict | None, problems: l
             problems.append(f"{where}: S{item.get('s')}: kind {item.get('kind')!r} is not one of {sorted(MODEL_KINDS)}")
 
 
-def validate(folder: Path) -> tuple[list[str], Counter]:
+def validate(folder: Path, sealed: bool = False) -> tuple[list[str], Counter]:
+    """Every problem of a writer's folder (sealed: a folder of sealed evaluation items), and counts."""
     problems: list[str] = []
     counts: Counter = Counter()
     questions: dict[str, dict] = {}
-    seen_ids: set[str] = set()
-    for path in sorted(folder.glob("questions-*.jsonl")):
-        for number, q in records(path, problems):
-            where = f"{path}:{number}"
-            if q.get("id") in seen_ids:
-                problems.append(f"{where}: duplicate id {q.get('id')}")
-            seen_ids.add(q.get("id"))
-            check_question(where, q, problems)
-            questions[q.get("id")] = q
-            counts[f"questions {q.get('kind')}"] += 1
-            counts[f"style {q.get('style')}"] += 1
+    for where, q in unique_records(folder, "questions-*.jsonl", problems, "duplicate id {id}"):
+        check_question(where, q, problems, sealed)
+        questions[q.get("id")] = q
+        counts[f"questions {q.get('kind')}"] += 1
+        counts[f"style {q.get('style')}"] += 1
     sheets = {}
     for path in sorted(folder.glob("sheets-*.jsonl")):
         sheets.update({s["id"]: s for _, s in records(path, problems)})
     labelled = set()
-    for path in sorted(folder.glob("labels-*.jsonl")):
-        for number, label in records(path, problems):
-            where = f"{path}:{number}"
-            if label.get("id") in labelled:
-                problems.append(f"{where}: {label.get('id')} labelled twice")
-            labelled.add(label.get("id"))
-            check_labels(where, label, sheets.get(label.get("id")), questions.get(label.get("id")), problems)
-            counts["labelled sentences"] += len(sheets.get(label.get("id"), {}).get("candidates", []))
+    for where, label in unique_records(folder, "labels-*.jsonl", problems, "{id} labelled twice"):
+        labelled.add(label.get("id"))
+        check_labels(where, label, sheets.get(label.get("id")), questions.get(label.get("id")), problems)
+        counts["labelled sentences"] += len(sheets.get(label.get("id"), {}).get("candidates", []))
     counts["questions labelled"] = len(labelled & questions.keys())
-    claim_ids: set[str] = set()
-    for path in sorted(folder.glob("claims-*.jsonl")):
-        for number, c in records(path, problems):
-            where = f"{path}:{number}"
-            if c.get("id") in claim_ids:
-                problems.append(f"{where}: duplicate id {c.get('id')}")
-            claim_ids.add(c.get("id"))
-            check_claim(where, c, problems)
-            counts[f"claims {'supported' if c.get('supported') else 'unsupported'}"] += 1
+    for where, c in unique_records(folder, "claims-*.jsonl", problems, "duplicate id {id}"):
+        check_claim(where, c, problems, sealed)
+        counts[f"claims {'supported' if c.get('supported') else 'unsupported'}"] += 1
     answers = model_answers() if any(folder.glob("model-labels-*.jsonl")) else {}
     for path in sorted(folder.glob("model-labels-*.jsonl")):
         for number, label in records(path, problems):
@@ -228,9 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--sealed", action="store_true", help="a sealed evaluation folder: eval articles only")
     args = parser.parse_args(argv)
-    global SEALED
-    SEALED = args.sealed
-    problems, counts = validate(args.folder)
+    problems, counts = validate(args.folder, args.sealed)
     for problem in problems:
         print(problem)
     print("-- " + ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())))
