@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 from benchmarks.support_check import cited_passages, load
-from bot.answering.support import hard_rules, reading_of
+from bot.answering.support import hard_rules, quoted_whole, reading_of
 from bot.learned import LEARNED, load_learned, save_learned
 from bot.reader import load_reader
 
@@ -29,9 +29,12 @@ TUNING_SETS = ("tuning", "validation", "validation-model")
 TARGET_PRECISION = 0.98
 
 
-def curve(probabilities: np.ndarray, truth: np.ndarray, passed: np.ndarray, floor: float) -> tuple[float, float]:
-    """(precision, recall) of the whole check at a floor: kept = passed the hard rules and p >= floor."""
-    kept = passed & (probabilities >= floor)
+def curve(probabilities: np.ndarray, truth: np.ndarray, passed: np.ndarray, floor: float,
+          quoted: np.ndarray | None = None) -> tuple[float, float]:
+    """(precision, recall) of the whole check at a floor, as bot.answering.support.check decides: kept =
+    passed the hard rules and (held word for word by a passage, or p >= floor)."""
+    held = quoted if quoted is not None else np.zeros_like(passed)
+    kept = passed & (held | (probabilities >= floor))
     precision = float(truth[kept].mean()) if kept.any() else 1.0
     return precision, float(kept[truth].mean()) if truth.any() else 1.0
 
@@ -48,10 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     reader = load_reader()
     items = [item for name in TUNING_SETS for item in load(name)]
     passed = np.array([not hard_rules(i["sentence"], cited_passages(i))[0] for i in items])
+    quoted = np.array([quoted_whole(i["sentence"], cited_passages(i)) for i in items])
     probabilities = reader.supports([reading_of(i["sentence"], cited_passages(i)) for i in items])
     truth = np.array([bool(i["supported"]) for i in items])
     floors = np.round(np.arange(0.05, 1.0, 0.01), 2)
-    rows = [(float(f), *curve(probabilities, truth, passed, f)) for f in floors]
+    rows = [(float(f), *curve(probabilities, truth, passed, f, quoted)) for f in floors]
     meeting = [r for r in rows if r[1] >= TARGET_PRECISION]
     chosen = min(meeting, key=lambda r: r[0]) if meeting else max(rows, key=lambda r: f_half(r[1], r[2]))
     print(f"{len(items)} tuning sentences ({int(truth.sum())} supported); {int((~passed).sum())} dropped by a hard "

@@ -69,10 +69,13 @@ def check_contract(answer: Answer, result: RetrievalResult, closest_limit: int) 
     assert answer.articles_searched == result.articles_searched
     if answer.abstained:
         assert answer.text.startswith(NOT_FOUND_TEXT) and answer.abstained_by in RULE_NAMES
-        assert answer.citations == [] and markers == set()
+        # A refusal cites nothing; its only markers point into the closest articles it lists ("the latest it
+        # holds on X is <headline> [1]"), the one it names listed first, the rest in retrieval order.
+        assert answer.citations == [] and markers <= set(range(1, len(answer.closest) + 1))
         ids = [h.article.id for h in answer.closest]
-        assert len(ids) == len(set(ids)) <= closest_limit
-        assert ids == list(dict.fromkeys(h.article.id for h in result.hits))[:closest_limit]
+        retrieved = list(dict.fromkeys(h.article.id for h in result.hits))
+        assert len(ids) == len(set(ids)) <= closest_limit and set(ids) <= set(retrieved)
+        assert ids[1:] == [i for i in retrieved if i != ids[0]][:len(ids) - 1] if ids else retrieved == []
         return
     assert answer.abstained_by == "" and answer.closest == []
     assert cited == list(range(1, len(cited) + 1)), "sources are numbered 1..n"

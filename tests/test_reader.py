@@ -53,6 +53,17 @@ def test_claims_the_passage_says_are_supported_and_others_not(reader):
     assert verbatim > 0.5 > max(added, swapped)
 
 
+def test_a_pair_reads_the_same_whatever_is_read_beside_it(reader):
+    # The int8 model quantises activations per input tensor: batched with others (and padded to the longest),
+    # a sentence's probability moved with its batch-mates. The bot's decisions must not depend on them.
+    question = "What did Alibaba's CEO say about hiring?"
+    alone = answers(reader, question, HIRING)[0]
+    long_mate = "Alibaba " * 90
+    together = answers(reader, question, ZULILY, long_mate, HIRING, ALIMAMA)
+    assert together[2] == alone
+    assert answers(reader, question, ALIMAMA)[0] == together[3]
+
+
 def test_a_missing_or_altered_file_is_a_clear_error(tmp_path):
     broken = tmp_path / "model"
     shutil.copytree(MODEL_DIR, broken)

@@ -28,8 +28,7 @@ def torch_scorer(model, tokenize, batch: int = 32) -> Scorer:
 def reader_scorer(reader) -> Scorer:
     """The shipped runtime (bot.reader.Reader) as a scorer: what the bot itself computes."""
     def score(pairs: list[tuple[str, str]], max_tokens: int) -> np.ndarray:
-        return np.concatenate([reader._score(pairs[i:i + 32], max_tokens) for i in range(0, len(pairs), 32)]) \
-            if pairs else np.zeros(0)
+        return reader._score(pairs, max_tokens)
     return score
 
 

@@ -11,6 +11,7 @@ floor. Measured on labelled sets (`python -m benchmarks.support_check`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,8 @@ from bot.reader import Reader
 from bot.reader.inputs import ClaimInput, claim_input
 from embeddings.dates import human_date
 from embeddings.sentences import sentence_spans
+
+_MARKS = re.compile(r"[^\w\s]+")
 
 
 @dataclass(frozen=True)
@@ -74,15 +77,15 @@ def check(sentence: str, passages: Sequence[Passage], reader: Reader, config: Su
 
 
 def quoted_whole(sentence: str, passages: Sequence[Passage]) -> bool:
-    """Whether one passage holds the sentence word for word (case, quote marks and spacing aside)."""
-    wanted = _plain(sentence)
-    return len(wanted) > 0 and any(wanted in _plain(p.text) for p in passages)
+    """Whether one passage holds the sentence word for word (case, punctuation and spacing aside: a
+    full stop inside or outside the closing quote mark is the same sentence)."""
+    wanted = _words(sentence)
+    return len(wanted) > 0 and any(f" {wanted} " in f" {_words(p.text)} " for p in passages)
 
 
-def _plain(text: str) -> str:
-    for curly, straight in (("\u201c", '"'), ("\u201d", '"'), ("\u2018", "'"), ("\u2019", "'")):
-        text = text.replace(curly, straight)
-    return " ".join(text.lower().split()).rstrip(".!?")
+def _words(text: str) -> str:
+    """The text's words in order, lower-cased, every mark between them a single space."""
+    return " ".join(_MARKS.sub(" ", text.lower()).split())
 
 
 def reading_of(sentence: str, passages: Sequence[Passage]) -> ClaimInput:

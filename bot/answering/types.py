@@ -136,7 +136,8 @@ class Answerer(Protocol):
     article is cited twice; the Answer carries the result's articles_searched and its caveat;
     before answering, the answerer asks the abstention policy (policy.refusal), and when the
     archive does not hold the answer the Answer abstains (its text starts with NOT_FOUND_TEXT,
-    abstained_by names the rule) and lists the closest articles. `context` is the conversation a
+    abstained_by names the rule), cites nothing and lists the closest articles (an [n] in its text
+    refers to the n-th of them). `context` is the conversation a
     follow-up belongs to; an answerer that writes as it goes calls `on_progress` with the text
     verified so far (never more than that).
     """

@@ -6,6 +6,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.reader.inputs import ANSWER_TOKENS, CLAIM_TOKENS, AnswerInput, ClaimInp
 
 MODEL_DIR = Path(__file__).with_name("model")
 MANIFEST = "manifest.json"  # file name -> sha256, written by training.train_reader
+WORKERS = 2  # pairs read at once, one core each
 _FIX = "reinstall Archivist (pip install .), or retrain it with `make reader`"
 
 
@@ -27,9 +29,10 @@ class Reader:
     """Scores text pairs with the reader model: the probability that a sentence answers a question,
     or that passages support a claim.
 
-    Thread-safe: one onnxruntime session, two threads per call without spin-waiting (a question's
-    shortlist is one small batch; on two cores that took `ask` from 118 / 455 ms to 92 / 335 ms at
-    p50 / p95 against one thread, `python -m benchmarks.query`, docs/performance.md).
+    Thread-safe: one onnxruntime session on one thread per run, without spin-waiting; a call's pairs are
+    read two at a time, one core each. Each pair is run alone, so its probability never depends on what
+    else is read with it (`python -m benchmarks.query`, docs/performance.md: ask p50 / p95 45 / 101 ms,
+    against 63 / 134 ms for one padded batch on two threads).
     """
 
     def __init__(self, model_dir: Path = MODEL_DIR) -> None:
@@ -42,11 +45,11 @@ class Reader:
         self.version = manifest["version"]
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.no_padding()
-        self._pad = self._tokenizer.token_to_id("[PAD]") or 0
         self._lock = threading.Lock()
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 2
+        options.intra_op_num_threads = 1  # a pair is small: two pairs run side by side use two cores better
         options.inter_op_num_threads = 1
+        self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reader")
         # Questions answered side by side share the cores: a waiting thread sleeps instead of spinning.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
@@ -65,19 +68,20 @@ class Reader:
         return self._score([i.pair() for i in inputs], CLAIM_TOKENS)
 
     def _score(self, pairs: list[tuple[str, str]], max_tokens: int) -> np.ndarray:
-        if not pairs:
-            return np.zeros(0, dtype=np.float32)
-        encodings = [self._encode(a, b, max_tokens) for a, b in pairs]
-        width = max(len(ids) for ids, _ in encodings)
-        ids = np.full((len(pairs), width), self._pad, dtype=np.int64)
-        types = np.zeros((len(pairs), width), dtype=np.int64)
-        mask = np.zeros((len(pairs), width), dtype=np.int64)
-        for row, (token_ids, type_ids) in enumerate(encodings):
-            ids[row, :len(token_ids)] = token_ids
-            types[row, :len(type_ids)] = type_ids
-            mask[row, :len(token_ids)] = 1
-        (logits,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
-        return (1.0 / (1.0 + np.exp(-logits.reshape(-1)))).astype(np.float32)
+        """One run per pair. The int8 model quantises its activations with one scale per input tensor,
+        so in a padded batch a pair's probability moved with its batch-mates (by up to 0.26 on a
+        12-sentence shortlist); alone, a pair always reads the same."""
+        encoded = [self._encode(first, second, max_tokens) for first, second in pairs]
+        if len(encoded) == 1:
+            return np.asarray([self._run(*encoded[0])], dtype=np.float32)
+        return np.asarray(list(self._pool.map(lambda e: self._run(*e), encoded)), dtype=np.float32)
+
+    def _run(self, token_ids: list[int], type_ids: list[int]) -> float:
+        ids = np.asarray([token_ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                 "token_type_ids": np.asarray([type_ids], dtype=np.int64)}
+        (logits,) = self._session.run(["logits"], feeds)
+        return 1.0 / (1.0 + float(np.exp(-float(logits.reshape(-1)[0]))))
 
     def _encode(self, first: str, second: str, max_tokens: int) -> tuple[list[int], list[int]]:
         with self._lock:  # a Tokenizer's truncation setting is shared state
