@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks.common import require_corpus
 from benchmarks.dev_eval import dev_questions
+from bot import evaluation
 from bot.service import ArchivistService
 from bot.settings import Settings
 from training.labelling.model_answers import serve
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     if args.questions:
-        questions = [json.loads(line)["question"] for line in args.questions.read_text().splitlines() if line.strip()]
+        questions = [q.question for q in evaluation.load_questions(args.questions)]
     else:
         require_corpus()
         questions = [q["question"] for q in dev_questions()]

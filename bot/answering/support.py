@@ -83,8 +83,10 @@ def quoted_whole(sentence: str, passages: Sequence[Passage]) -> bool:
     return len(wanted) > 0 and any(f" {wanted} " in f" {_words(p.text)} " for p in passages)
 
 
+@lru_cache(maxsize=1024)
 def _words(text: str) -> str:
-    """The text's words in order, lower-cased, every mark between them a single space."""
+    """The text's words in order, lower-cased, every mark between them a single space (cached like `_units`:
+    every sentence of a composed answer is held against the same few passages)."""
     return " ".join(_MARKS.sub(" ", text.lower()).split())
 
 
