@@ -91,3 +91,17 @@ def test_the_validation_part_is_about_fifteen_percent_and_split_by_family():
         if not str(c["kind"]).startswith("model:"):
             by_family.setdefault("|".join(sorted(c["passages"])), set()).add(c["split"])
     assert all(len(splits) == 1 for splits in by_family.values())  # no passage on both sides
+
+
+def test_validate_counts_evaluation_sentences_labelled_as_answers(corpus):
+    """Such a label is lost (training keeps an evaluation sentence only as a negative), so the writer is told."""
+    from training.labelling.validate import eval_positives
+
+    known, train = corpus
+    training_article = next(a for a in known if a in train)
+    evaluation_article = next(a for a in known if a not in train)
+    sheet = {"candidates": [{"n": 1, "article_id": training_article}, {"n": 2, "article_id": evaluation_article},
+                            {"n": 3, "article_id": evaluation_article}]}
+    assert eval_positives({"answers": [1, 2], "partly": []}, sheet) == [2]
+    assert eval_positives({"answers": [1], "partly": [3]}, sheet) == [3]
+    assert eval_positives({"answers": [1], "partly": []}, sheet) == []

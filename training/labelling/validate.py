@@ -132,6 +132,15 @@ def check_labels(where: str, label: dict, sheet: dict | None, question: dict | N
         problems.append(f"{where}: nothing on the sheet answers {label['id']}; correct the evidence or say why in fix")
 
 
+def eval_positives(label: dict, sheet: dict | None) -> list[int]:
+    """The numbers of the sentences labelled answers or partly that come from evaluation articles: lost as
+    answers, so a writer rewords the question until none answers (the sheet marks them "(eval article)")."""
+    if sheet is None:
+        return []
+    evaluation = {c["n"] for c in sheet["candidates"] if c["article_id"] not in train_ids()}
+    return [n for n in [*label.get("answers", []), *label.get("partly", [])] if n in evaluation]
+
+
 def check_claim(where: str, c: dict, problems: list[str], sealed: bool = False) -> None:
     known = articles()
     refs = c.get("passages")
@@ -208,6 +217,9 @@ def validate(folder: Path, sealed: bool = False) -> tuple[list[str], Counter]:
         labelled.add(label.get("id"))
         check_labels(where, label, sheets.get(label.get("id")), questions.get(label.get("id")), problems)
         counts["labelled sentences"] += len(sheets.get(label.get("id"), {}).get("candidates", []))
+        if not sealed:  # training keeps an evaluation article's sentence only as a negative (training.datasets)
+            counts["eval-article sentences labelled answers or partly (training drops them)"] += len(
+                eval_positives(label, sheets.get(label.get("id"))))
     counts["questions labelled"] = len(labelled & questions.keys())
     for where, c in unique_records(folder, "claims-*.jsonl", problems, "duplicate id {id}"):
         check_claim(where, c, problems, sealed)
