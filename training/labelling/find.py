@@ -13,6 +13,7 @@ the entity must be found, the asked fact must not.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -101,4 +102,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # piped into `head`, which stopped reading: nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush does not fail again
+        sys.exit(0)
