@@ -72,7 +72,6 @@ def test_a_sentence_citing_nothing_given_is_dropped(reader):
     assert check("Northline Ferries ordered two new ships.", [], reader).reason == "cites no passage that was given"
 
 
-
 def test_a_sentence_a_passage_holds_word_for_word_is_kept_whatever_its_punctuation():
     # Real model output (Qwen2.5-Coder 0.5B on a dev question) copied a quote with the full stop inside the
     # closing quote mark where the passage has it outside: the same sentence, and it was dropped.
@@ -83,6 +82,7 @@ def test_a_sentence_a_passage_holds_word_for_word_is_kept_whatever_its_punctuati
     assert quoted_whole(copied, passage)
     assert not quoted_whole("The company line is that webmasters were informed.", passage)
     assert not quoted_whole("algorithms disadvantage duplicate site", passage)  # words, not letters
+
 
 # Floors a few sentences below the figures of `python -m benchmarks.support_check` (docs/composed-answers.md),
 # for the shipped reader on this CPU and others (its int8 probabilities move by about 0.01 between CPUs).

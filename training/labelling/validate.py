@@ -215,11 +215,12 @@ def validate(folder: Path, sealed: bool = False) -> tuple[list[str], Counter]:
     labelled = set()
     for where, label in unique_records(folder, "labels-*.jsonl", problems, "{id} labelled twice"):
         labelled.add(label.get("id"))
-        check_labels(where, label, sheets.get(label.get("id")), questions.get(label.get("id")), problems)
-        counts["labelled sentences"] += len(sheets.get(label.get("id"), {}).get("candidates", []))
+        sheet = sheets.get(label.get("id"))
+        check_labels(where, label, sheet, questions.get(label.get("id")), problems)
+        counts["labelled sentences"] += len((sheet or {}).get("candidates", []))
         if not sealed:  # training keeps an evaluation article's sentence only as a negative (training.datasets)
             counts["eval-article sentences labelled answers or partly (training drops them)"] += len(
-                eval_positives(label, sheets.get(label.get("id"))))
+                eval_positives(label, sheet))
     counts["questions labelled"] = len(labelled & questions.keys())
     for where, c in unique_records(folder, "claims-*.jsonl", problems, "duplicate id {id}"):
         check_claim(where, c, problems, sealed)
