@@ -53,7 +53,7 @@ bench: install
 	$(BIN)/python -m benchmarks.scale
 
 # Train the reader from the labelled data in training/data/ into bot/reader/model/ with its model card
-# (CPU only, fixed seeds, about 80 minutes on 2 cores; CI never trains). After relabelling, first run
+# (CPU only, fixed seeds, about 90 minutes on 2 cores; CI never trains). After relabelling, first run
 # `$(BIN)/python -m training.merge` to gather the writers' files into training/data/*.jsonl.
 reader: install
 	$(BIN)/python -m training.train_reader

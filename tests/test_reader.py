@@ -46,11 +46,14 @@ def test_the_sentence_that_answers_reads_as_the_answer(reader):
 
 def test_claims_the_passage_says_are_supported_and_others_not(reader):
     # A reworded claim is not asserted here: the model keeps too few of them (docs/reader.md, known weaknesses).
+    # Ordering with a wide margin (logit scale), not a threshold: reader 2026-12-07-4128a7fc reads the passage's own
+    # sentence 0.47 (0.79 without its full stop), the added reason 0.02 and the swapped stake 0.01; the check keeps
+    # word-for-word copies without the reader (bot.answering.support.quoted_whole).
     verbatim, added, swapped = supports(
         reader, HIRING,
         "Zhang said the company would prioritise international hiring to cut its wage bill in China.",
         "Zulily acquired a 9% stake in Alibaba.")
-    assert verbatim > 0.5 > max(added, swapped)
+    assert logit(verbatim) - logit(max(added, swapped)) > 2.5
 
 
 def test_a_pair_reads_the_same_whatever_is_read_beside_it(reader):
