@@ -59,11 +59,20 @@ def _field_types(config: Any) -> dict[str, str]:  # any of the config dataclasse
 
 
 def _parse(name: str, kind: str, raw: str) -> object:
-    parsers = {"int": (int, "a whole number"), "float": (float, "a number")}
+    parsers = {"int": (int, "a whole number"), "float": (float, "a number"), "bool": (_yes_no, "1 or 0")}
     if kind not in parsers:
-        raise ConfigError(f"{name} is not a number setting; only numbers can be set")
+        raise ConfigError(f"{name} is not a number or yes/no setting; only those can be set")
     parse, wanted = parsers[kind]
     try:
         return parse(raw)
     except ValueError:
         raise ConfigError(f"{name} takes {wanted}, not {raw!r}") from None
+
+
+def _yes_no(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)

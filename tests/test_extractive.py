@@ -41,3 +41,18 @@ def test_captions_and_headings_are_not_candidate_sentences():
     hit = Hit(Chunk("jobs#0", "jobs", 0, body, 0, len(body)), article, 0.5, 0.5)
     quoted = [c.text for c in gather([SourceArticle(0, hit, (hit,))], None)]
     assert quoted == ["Steve Jobs introduced the iPhone in January.", "Apple said the phone would ship in June."]
+
+
+def test_whole_articles_offers_the_sentences_outside_the_retrieved_passage():
+    body = ("Apple unveiled the iPhone on Tuesday. The launch drew crowds. "
+            "Jobs said the phone would change everything. It ships in June for $499.")
+    article = Article("jobs", "Jobs unveils the iPhone", body)
+    passage = body.index("Jobs said")
+    hit = Hit(Chunk("jobs#1", "jobs", 1, body[passage:], passage, len(body)), article, 0.5, 0.5)
+    source = SourceArticle(0, hit, (hit,))
+    lead_and_passage = [c.text for c in gather([source], None)]
+    assert lead_and_passage == ["Apple unveiled the iPhone on Tuesday.", "Jobs said the phone would change everything.",
+                                "It ships in June for $499."]
+    every = [c.text for c in gather([source], None, whole_articles=True)]
+    assert every == ["Apple unveiled the iPhone on Tuesday.", "The launch drew crowds.",
+                     "Jobs said the phone would change everything.", "It ships in June for $499."]

@@ -18,6 +18,7 @@ def test_an_override_lands_in_the_config_that_owns_the_knob():
     assert tuned.retrieval.candidates == 80 and isinstance(tuned.retrieval.candidates, int)
     assert Tuning().extractive.w_overlap == 0.1  # the defaults are untouched
     assert {"w_overlap", "abstain_below", "candidates", "closest_articles"} <= set(Tuning().knobs())
+    assert Tuning().with_overrides(["whole_articles=0"]).extractive.whole_articles is False
 
 
 @pytest.mark.parametrize("pair, message", [
@@ -25,6 +26,7 @@ def test_an_override_lands_in_the_config_that_owns_the_knob():
     ("w_overlap", "unknown setting 'w_overlap'"),
     ("candidates=lots", "candidates takes a whole number, not 'lots'"),
     ("w_overlap=high", "w_overlap takes a number, not 'high'"),
+    ("whole_articles=maybe", "whole_articles takes 1 or 0, not 'maybe'"),
 ])
 def test_bad_overrides_are_refused_clearly(pair, message):
     with pytest.raises(ConfigError, match=message):

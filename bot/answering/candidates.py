@@ -53,8 +53,9 @@ class Candidate:
 
 
 def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_words: int = 4,
-           reported_speech: float = 0.5) -> list[Candidate]:
-    """Sentences of the retrieved passages, each article's lead, and statements by the asked-for speaker.
+           reported_speech: float = 0.5, whole_articles: bool = False) -> list[Candidate]:
+    """Sentences of the retrieved passages (with `whole_articles`, every sentence of the articles), each
+    article's lead, and statements by the asked-for speaker.
 
     Sentences shorter than min_words, and captions or headings (lines of their own without a
     verb), are left out; a statement reported without quotation marks counts reported_speech
@@ -67,7 +68,7 @@ def gather(sources: Sequence[SourceArticle], speaker: SpeakerQuery | None, min_w
         passages = {i for i, (s, e) in enumerate(spans)
                     for hit in source.hits if s < hit.chunk.end and e > hit.chunk.start}
         speech = _speech_by(speaker, [body[s:e] for s, e in spans], reported_speech)
-        wanted = {0} | passages | speech.keys()
+        wanted = {0} | passages | speech.keys() | (set(range(len(spans))) if whole_articles else set())
         for index in sorted(wanted):
             start, end = spans[index]
             if len(body[start:end].split()) >= min_words and not is_caption(body, start, end):

@@ -41,6 +41,11 @@ class ExtractiveConfig:
     max_words: int = 80
     min_sentence_words: int = 4      # shorter "sentences" (datelines, captions' fragments) are never quoted
     reported_speech: float = 0.5     # a statement without quotation marks, as the speaker's words, vs a quoted one
+    # Every sentence of a cited article is a candidate, not only those of its retrieved passages: the sentence
+    # that answers is often just outside the passage retrieval matched (a quotation's second half, the figure
+    # after the event). Tuning / validation coverage 0.773 / 0.716 -> 0.791 / 0.736 at the same length
+    # (benchmarks.tune; docs/experiments.md, 2026-12-08).
+    whole_articles: bool = True
     # Sentences without a stored vector that are encoded to compare with the question: the best
     # `encode_limit` by the features that need no model, shortlist_by_words of the places going to
     # those sharing most of the question's words.
@@ -184,7 +189,8 @@ def prepare(question: str, result: RetrievalResult,
         if part.hits and all(part.hits[0].article.id != s.article.id for s in sources):
             mine = tuple(h for h in part.hits if h.article.id == part.hits[0].article.id)
             sources.append(SourceArticle(len(sources), part.hits[0], mine))
-    candidates = gather(sources, speaker_query(question), cfg.min_sentence_words, cfg.reported_speech)
+    candidates = gather(sources, speaker_query(question), cfg.min_sentence_words, cfg.reported_speech,
+                        cfg.whole_articles)
     return sources, candidates, Grounds(question, result, len(candidates))
 
 
