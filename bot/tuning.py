@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +59,8 @@ def _field_types(config: Any) -> dict[str, str]:  # any of the config dataclasse
 
 
 def _parse(name: str, kind: str, raw: str) -> object:
-    parsers = {"int": (int, "a whole number"), "float": (float, "a number"), "bool": (_yes_no, "1 or 0")}
+    parsers: dict[str, tuple[Callable[[str], object], str]] = {
+        "int": (int, "a whole number"), "float": (float, "a number"), "bool": (_yes_no, "1 or 0")}
     if kind not in parsers:
         raise ConfigError(f"{name} is not a number or yes/no setting; only those can be set")
     parse, wanted = parsers[kind]
