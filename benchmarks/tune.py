@@ -66,6 +66,7 @@ class MemoReader:
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
+        self.answer_context = reader.answer_context
         self._seen: dict[tuple[str, str], float] = {}
 
     def answers(self, inputs: Sequence[AnswerInput]) -> np.ndarray:
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--try", dest="tries", action="append", default=[], metavar='"NAME=V NAME=V"')
     parser.add_argument("--by-kind", action="store_true", help="add evidence coverage by question kind")
     args = parser.parse_args(argv)
-    service = ArchivistService(Settings(data_dir=args.data_dir))
+    # The settings of the environment (the model above all: the index records which one built it), this index.
+    service = ArchivistService(dataclasses.replace(Settings.from_env(), data_dir=args.data_dir))
     sets = {path.stem: evaluation.load_questions(path) for path in args.questions}
     cache = CachedRetrievals(service)
     reader = MemoReader(service.reader)

@@ -109,14 +109,17 @@ def test_training_a_few_steps_exports_a_model_whose_int8_runtime_agrees_with_tor
     model, history = train(config, groups, claims, validation=(groups, claims))
     assert len(history) == 1 and np.isfinite(history[0]["loss"])
     figures = export_reader(model, PairTokenizer(base_model_dir() / "tokenizer.json"), tmp_path / "model",
-                            training={"config": {"seed": config.seed}, "history": history, "minutes": 0,
-                                      "data": {"questions": 2, "candidates": 6, "claims": 2,
-                                               "validation_questions": 2, "validation_claims": 2}},
+                            training={"config": {"seed": config.seed, "answer_context": True}, "history": history,
+                                      "minutes": 0, "data": {"questions": 2, "candidates": 6, "claims": 2,
+                                                             "validation_questions": 2, "validation_claims": 2}},
                             validation=(groups, claims))
     assert figures["int8_vs_fp32"]["max_abs_diff"] < 0.05
     exported = Reader(tmp_path / "model")
     assert exported.answers([groups[0].candidates[0].input]).shape == (1,)
-    assert "all-MiniLM-L6-v2" in (tmp_path / "model" / "MODEL_CARD.md").read_text()
+    card = (tmp_path / "model" / "MODEL_CARD.md").read_text()
+    assert "all-MiniLM-L6-v2" in card and "sentence | before:" in card
+    # Trained to read the sentence before each candidate (--context): its manifest tells the bot to give it.
+    assert exported.answer_context and not load_reader().answer_context
     # A model trained on claims alone (an experiment: train_reader --task claims) exports too.
     alone, alone_history = train(config, [], claims, validation=([], claims))
     alone_figures = export_reader(alone, PairTokenizer(base_model_dir() / "tokenizer.json"), tmp_path / "claims",

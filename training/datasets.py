@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.text_features import content_stems
-from bot.reader.inputs import AnswerInput, ClaimInput, claim_input
+from bot.reader.inputs import AnswerInput, ClaimInput, claim_input, sentence_before
 from training.corpus import CorpusArticle, articles, train_ids
 
 DATA = Path(__file__).with_name("data")
@@ -71,7 +71,9 @@ def _date(article: CorpusArticle) -> dt.date | None:
     return dt.date.fromisoformat(article.date) if article.date else None
 
 
-def answer_groups(path: Path = DATA / "questions.jsonl") -> Iterator[AnswerGroup]:
+def answer_groups(path: Path = DATA / "questions.jsonl", context: bool = False) -> Iterator[AnswerGroup]:
+    """The labelled questions; with context, each candidate carries the sentence before it (as a reader
+    trained with --context reads it at query time)."""
     train = train_ids()
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
@@ -80,8 +82,9 @@ def answer_groups(path: Path = DATA / "questions.jsonl") -> Iterator[AnswerGroup
             article, start, end = resolve(c["ref"])
             if c["label"] != "no" and article.id not in train:
                 continue  # an evaluation article's sentence may only ever be a negative
+            before = sentence_before(article.body, start) if context else ""
             candidates.append(Candidate(AnswerInput(record["question"], article.body[start:end], article.title,
-                                                    _date(article)), c["label"], c["bot_rank"], article.id))
+                                                    _date(article), before), c["label"], c["bot_rank"], article.id))
         yield AnswerGroup(record["id"], record["question"], record["kind"], record["style"], record["split"],
                           tuple(candidates))
 

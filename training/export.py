@@ -56,7 +56,10 @@ def export_reader(model: CrossEncoder, tokenize: PairTokenizer, out: Path, *, tr
         shutil.copyfile(base_model_dir() / "tokenizer.json", staging / "tokenizer.json")
         files = {name: file_sha256(staging / name) for name in (ONNX_NAME, "tokenizer.json")}
         version = dt.date.today().isoformat() + "-" + files[ONNX_NAME][:8]
-        (staging / MANIFEST).write_text(json.dumps({"version": version, "files": files}, indent=2) + "\n")
+        manifest: dict = {"version": version, "files": files}
+        if training["config"].get("answer_context"):
+            manifest["answer_context"] = True  # the bot then reads each candidate with the sentence before it
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         reader = Reader(staging)
         groups, claim_items = validation
         # int8 against fp32 on answer pairs, or on claim pairs for a model trained on claims alone.
@@ -87,10 +90,11 @@ def model_card(version: str, files: dict[str, str], training: dict, figures: dic
     v = {k: v.get(k, "–") for k in ("answer_p1", "answer_p1_today", "answer_mrr", "abstain_auc", "claim_auc",
                                      "claim_precision", "claim_recall")}
     agree = figures["int8_vs_fp32"]
+    sentence = "sentence | before: the sentence before it" if cfg.get("answer_context") else "sentence"
     return f"""# Archivist reader {version}
 
 A cross-encoder that reads a pair of texts and gives one probability: that the sentence answers the
-question (`question: …` / `Headline (date): sentence`), or that the passages support the claim
+question (`question: …` / `Headline (date): {sentence}`), or that the passages support the claim
 (`claim: …` / `Headline (date): passage sentences`). Archivist uses it to choose the sentences of an
 extractive answer, to decide that nothing retrieved answers a question, and to check each sentence
 of a composed answer (`bot/reader/`, `bot/answering/`).

@@ -57,6 +57,9 @@ class TrainConfig:
     # AUC on real model output 0.60 -> 0.86 at the same P@1 (docs/experiments.md, 2026-12-07).
     null_option: bool = True         # the listwise softmax includes "nothing here answers" (see step_loss)
     model_claims: bool = True        # also train on the real model output's claims (else they only measure)
+    # Each candidate read with the sentence before it (bot.reader.inputs.AnswerInput.before): who "he" is, whose
+    # quotation a speaker-less half continues. Recorded in the model's manifest, which the bot follows.
+    answer_context: bool = False
     pointwise_weight: float = 1.0
     claim_weight: float = 1.0
     threads: int = 2
@@ -194,6 +197,7 @@ def train(cfg: TrainConfig, groups: list[AnswerGroup], claim_items: list[Claim],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed, help="another seed sizes run-to-run variance")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--limit-groups", type=int, default=0, help="train on the first N questions only (smoke runs)")
     parser.add_argument("--task", choices=("both", "answers", "claims"), default="both",
@@ -205,13 +209,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="add 'nothing here answers' to each question's softmax")
     parser.add_argument("--model-claims", action=argparse.BooleanOptionalAction, default=TrainConfig.model_claims,
                         help="also train on the claims of real model output (else they only measure)")
+    parser.add_argument("--context", action=argparse.BooleanOptionalAction, default=TrainConfig.answer_context,
+                        help="read each candidate with the sentence before it")
     parser.add_argument("--save-torch", type=Path, help="also keep the fp32 weights here (not shipped)")
     parser.add_argument("--no-export", action="store_true", help="measure only (experiments)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    cfg = TrainConfig(epochs=args.epochs, claims_per_step=args.claims_per_step, null_option=args.null_option,
-                      model_claims=args.model_claims, candidates_per_group=args.candidates_per_group)
-    groups, claim_items = list(answer_groups()), list(claims())
+    cfg = TrainConfig(epochs=args.epochs, seed=args.seed, claims_per_step=args.claims_per_step,
+                      null_option=args.null_option, model_claims=args.model_claims,
+                      candidates_per_group=args.candidates_per_group, answer_context=args.context)
+    groups, claim_items = list(answer_groups(context=cfg.answer_context)), list(claims())
     groups = groups if args.task != "claims" else []
     claim_items = claim_items if args.task != "answers" else []
     if not cfg.model_claims:

@@ -155,7 +155,8 @@ class ExtractiveAnswerer:
         if self.reader is None or not self.reading_on:
             return [order[0] for order in ranked]
         shortlists = [order[:self.reading.part_shortlist] for order in ranked]
-        readings = self.reader.answers([as_input(part.query, c) for part, shortlist in zip(result.parts, shortlists)
+        readings = self.reader.answers([as_input(part.query, c, self.reader.answer_context)
+                                        for part, shortlist in zip(result.parts, shortlists)
                                         for c in shortlist])
         best, at = [], 0
         for shortlist in shortlists:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.answering.candidates import Candidate
 from bot.reader import AnswerInput, Reader
+from bot.reader.inputs import sentence_before
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,17 @@ def logit(probability: float) -> float:
 def read_shortlist(reader: Reader, question: str, candidates: Sequence[Candidate], limit: int) -> list[Candidate]:
     """The best `limit` candidates by their hand-weighted score, each with its `reading` filled in."""
     shortlist = sorted(candidates, key=lambda c: -c.score)[:limit]
-    probabilities = reader.answers([as_input(question, c) for c in shortlist])
+    probabilities = reader.answers([as_input(question, c, reader.answer_context) for c in shortlist])
     for candidate, probability in zip(shortlist, probabilities):
         candidate.reading = float(probability)
     return shortlist
 
 
-def as_input(question: str, candidate: Candidate) -> AnswerInput:
+def as_input(question: str, candidate: Candidate, context: bool = False) -> AnswerInput:
+    """The candidate as the reader reads it; with context, followed by the sentence before it."""
     article = candidate.source.article
-    return AnswerInput(question, candidate.text, article.title, article.date)
+    before = sentence_before(article.body, candidate.start) if context else ""
+    return AnswerInput(question, candidate.text, article.title, article.date, before)
 
 
 def best_reading(candidates: Sequence[Candidate]) -> float:

@@ -17,22 +17,40 @@ ANSWER_TOKENS = 128
 CLAIM_TOKENS = 256
 # Words of passage text a claim is read against (the rest of a long passage is left out; see pick_grounds).
 GROUNDS_WORDS = 150
+# Words of the sentence before a candidate that a reader trained with context reads after it (its end: where
+# "..., Obama said." names the speaker of the quotation that follows).
+CONTEXT_WORDS = 30
 
 WordsOf = Callable[[str], set[str]]
 
 
 @dataclass(frozen=True)
 class AnswerInput:
-    """A candidate sentence of an article, read against a question."""
+    """A candidate sentence of an article, read against a question.
+
+    `before`: the article's sentence before it, for a reader trained to read it (the model's manifest says
+    so: Reader.answer_context); it follows the candidate, so truncation cuts it first.
+    """
 
     question: str
     sentence: str
     title: str
     date: dt.date | None
+    before: str = ""
 
     def pair(self) -> tuple[str, str]:
-        return ANSWER_PREFIX + " ".join(self.question.split()), \
-            f"{' '.join(self.title.split())} ({human_date(self.date)}): {' '.join(self.sentence.split())}"
+        second = f"{' '.join(self.title.split())} ({human_date(self.date)}): {' '.join(self.sentence.split())}"
+        if self.before:
+            second += " | before: " + " ".join(self.before.split()[-CONTEXT_WORDS:])
+        return ANSWER_PREFIX + " ".join(self.question.split()), second
+
+
+def sentence_before(body: str, start: int) -> str:
+    """The sentence of body that ends last before offset start ("" for the first sentence)."""
+    found = ""
+    for s, e in sentence_spans(body[:start]):
+        found = body[s:e]
+    return found
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class Reader:
             raise ReaderError("the reader needs onnxruntime and tokenizers; run `pip install archivist`") from exc
         manifest = verified_manifest(model_dir)
         self.version = manifest["version"]
+        # Trained to read each candidate with the sentence before it (training.train_reader --context).
+        self.answer_context = bool(manifest.get("answer_context", False))
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.no_padding()
         self._lock = threading.Lock()
