@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from embeddings.dates import human_date
 from embeddings.sentences import sentence_spans
@@ -47,10 +49,16 @@ class AnswerInput:
 
 def sentence_before(body: str, start: int) -> str:
     """The sentence of body that ends last before offset start ("" for the first sentence)."""
-    found = ""
-    for s, e in sentence_spans(body[:start]):
-        found = body[s:e]
-    return found
+    spans, ends = _sentences_of(body)
+    at = bisect.bisect_right(ends, start) - 1
+    return body[spans[at][0]:spans[at][1]] if at >= 0 else ""
+
+
+@lru_cache(maxsize=64)
+def _sentences_of(body: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """An article's sentence spans and their end offsets, split once for all the candidates read from it."""
+    spans = [(s, e) for s, e in sentence_spans(body)]
+    return spans, [e for _, e in spans]
 
 
 @dataclass(frozen=True)
